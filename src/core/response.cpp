@@ -1,0 +1,303 @@
+#include "response.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace prolific {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t max_title_bytes = 500;
+constexpr std::size_t max_detail_bytes = 2000;
+
+// Length of the UTF-8 sequence starting at `text[pos]` when it is well formed (RFC 3629), else 0.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) {
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  unsigned char lead = byte(pos);
+  std::size_t length = 0;
+  unsigned char min_second = 0x80, max_second = 0xbf;
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead <= 0xdf) length = 2;
+  else if (lead >= 0xe0 && lead <= 0xef) {
+    length = 3;
+    if (lead == 0xe0) min_second = 0xa0;
+    if (lead == 0xed) max_second = 0x9f;
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    length = 4;
+    if (lead == 0xf0) min_second = 0x90;
+    if (lead == 0xf4) max_second = 0x8f;
+  } else {
+    return 0;
+  }
+  if (pos + length > text.size()) return 0;
+  if (byte(pos + 1) < min_second || byte(pos + 1) > max_second) return 0;
+  for (std::size_t i = 2; i < length; ++i) {
+    if (byte(pos + i) < 0x80 || byte(pos + i) > 0xbf) return 0;
+  }
+  return length;
+}
+
+// Cuts valid UTF-8 `text` to at most `max_bytes`, on a character boundary, adding "…" when cut.
+std::string truncate_utf8(std::string text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  std::size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xc0) == 0x80) --end;
+  text.resize(end);
+  text += "\xE2\x80\xA6";
+  return text;
+}
+
+// Deepest nesting of arrays and objects outside strings; stops counting past `limit`.
+int json_depth(std::string_view body, int limit) {
+  int depth = 0;
+  int deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    char c = body[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > deepest) deepest = depth;
+      if (deepest > limit) return deepest;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+std::string_view strip_bom(std::string_view body) {
+  if (body.size() >= 3 && body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
+  return body;
+}
+
+// Parses untrusted bytes without exceptions. Sets `problem` and returns a discarded value on failure.
+json parse_json(std::string_view body, std::string* problem) {
+  if (body.size() > max_body_bytes) {
+    *problem = "the body is larger than " + std::to_string(max_body_bytes) + " bytes";
+    return json(json::value_t::discarded);
+  }
+  body = strip_bom(body);
+  if (json_depth(body, max_json_depth) > max_json_depth) {
+    *problem = "the JSON is nested deeper than " + std::to_string(max_json_depth) + " levels";
+    return json(json::value_t::discarded);
+  }
+  json value = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded()) *problem = "the body is not valid JSON";
+  return value;
+}
+
+std::string flatten_detail(const json& value, int depth);
+
+std::string join_flattened(const json& array, const char* separator, int depth) {
+  std::string out;
+  for (const json& item : array) {
+    std::string text = flatten_detail(item, depth + 1);
+    if (text.empty()) continue;
+    if (!out.empty()) out += separator;
+    out += text;
+  }
+  return out;
+}
+
+// Readable text for a `detail`: strings as they are, arrays joined with "; ", objects as
+// "field: message, message; field: message".
+std::string flatten_detail(const json& value, int depth) {
+  if (depth > max_json_depth) return "";
+  switch (value.type()) {
+    case json::value_t::string:
+      return value.get_ref<const std::string&>();
+    case json::value_t::array:
+      return join_flattened(value, depth == 0 ? "; " : ", ", depth);
+    case json::value_t::object: {
+      std::string out;
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        std::string text = it.value().is_array() ? join_flattened(it.value(), ", ", depth + 1)
+                                                 : flatten_detail(it.value(), depth + 1);
+        if (!out.empty()) out += "; ";
+        out += it.key();
+        if (!text.empty()) out += ": " + text;
+      }
+      return out;
+    }
+    case json::value_t::null:
+    case json::value_t::discarded:
+      return "";
+    default:
+      return value.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+}
+
+std::string string_field(const json& object, const char* key) {
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_string()) return "";
+  return it->get_ref<const std::string&>();
+}
+
+std::optional<long long> integer_field(const json& object, const char* key) {
+  auto it = object.find(key);
+  if (it == object.end()) return std::nullopt;
+  if (it->is_number_integer()) return it->get<long long>();
+  if (it->is_number_unsigned() && it->get<unsigned long long>() <= 9007199254740991ULL) {
+    return static_cast<long long>(it->get<unsigned long long>());
+  }
+  return std::nullopt;
+}
+
+void read_error_fields(const json& body, Error* error) {
+  if (!body.is_object()) return;
+  auto nested = body.find("error");
+  if (nested != body.end() && nested->is_object()) {
+    error->error_code = integer_field(*nested, "error_code");
+    error->title = string_field(*nested, "title");
+    if (auto detail = nested->find("detail"); detail != nested->end()) error->detail = flatten_detail(*detail, 0);
+    error->additional_information = string_field(*nested, "additional_information");
+    return;
+  }
+  if (nested != body.end() && nested->is_string()) error->title = nested->get_ref<const std::string&>();
+  std::string message = string_field(body, "message");
+  if (!message.empty()) error->title = message;
+  if (auto detail = body.find("detail"); detail != body.end()) error->detail = flatten_detail(*detail, 0);
+}
+
+}  // namespace
+
+bool is_terminal_status(std::string_view status) { return status == "READY" || status == "ERROR"; }
+
+std::string redact(std::string text, std::string_view token) {
+  if (token.empty()) return text;
+  auto replace_all = [&](std::string_view needle) {
+    std::size_t pos = 0;
+    while ((pos = text.find(needle, pos)) != std::string::npos) {
+      text.replace(pos, needle.size(), "[REDACTED]");
+      pos += 10;
+    }
+  };
+  replace_all(token);
+  if (token.find('/') != std::string_view::npos) {
+    std::string escaped;
+    for (char c : token) {
+      if (c == '/') escaped += '\\';
+      escaped += c;
+    }
+    replace_all(escaped);
+  }
+  return text;
+}
+
+std::string body_snippet(std::string_view body, std::string_view token) {
+  // Redact before cutting, so a cut can never leave part of the token behind. Only the bytes that
+  // can reach the snippet (plus the token's length) are looked at.
+  std::size_t window = max_snippet_units * 4 + token.size() * 2 + 16;
+  std::string text = redact(std::string(body.substr(0, window)), token);
+  std::string out;
+  std::size_t units = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t length = utf8_sequence_length(text, pos);
+    std::size_t cost = length == 4 ? 2 : 1;
+    if (units + cost > max_snippet_units) break;
+    if (length == 0) {
+      out += "\xEF\xBF\xBD";
+      pos += 1;
+    } else {
+      out.append(text, pos, length);
+      pos += length;
+    }
+    units += cost;
+  }
+  return out;
+}
+
+Result<std::string> parse_status_body(int http_status, std::string_view body, std::string_view token) {
+  auto failure = [&](const std::string& problem) {
+    Error error = make_error(ErrorKind::invalid_response,
+                             "The Prolific API answered HTTP " + std::to_string(http_status) +
+                                 " with a body that is not a dataset status: " + problem);
+    error.http_status = http_status;
+    error.body_snippet = body_snippet(body, token);
+    return error;
+  };
+  std::string problem;
+  json value = parse_json(body, &problem);
+  if (value.is_discarded()) return failure(body.empty() ? "the body is empty" : problem);
+  if (!value.is_object()) return failure("the JSON is not an object");
+  auto status = value.find("status");
+  if (status == value.end()) return failure("it has no \"status\" field");
+  if (!status->is_string()) return failure("\"status\" is not a string");
+  const std::string& text = status->get_ref<const std::string&>();
+  if (text.empty()) return failure("\"status\" is empty");
+  return redact(text, token);
+}
+
+Error parse_error_response(int http_status, std::string_view body, std::optional<double> retry_after_ms,
+                           std::string_view token, std::string_view dataset_id) {
+  Error error = make_error(ErrorKind::api, "");
+  error.http_status = http_status;
+  error.retry_after_ms = retry_after_ms;
+  std::string problem;
+  json value = parse_json(body.substr(0, max_body_bytes), &problem);
+  if (!value.is_discarded()) read_error_fields(value, &error);
+  if (error.title.empty()) error.title = reason_phrase(http_status);
+  error.title = truncate_utf8(redact(std::move(error.title), token), max_title_bytes);
+  error.detail = truncate_utf8(redact(std::move(error.detail), token), max_detail_bytes);
+  error.additional_information =
+      truncate_utf8(redact(std::move(error.additional_information), token), max_detail_bytes);
+  error.message = "The Prolific API answered HTTP " + std::to_string(http_status) + " " + error.title;
+  if (!error.detail.empty()) error.message += ": " + error.detail;
+  error.message += " (dataset " + quote_dataset_id(dataset_id) + ")";
+  return error;
+}
+
+std::string reason_phrase(int http_status) {
+  switch (http_status) {
+    case 300: return "Multiple Choices";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "HTTP " + std::to_string(http_status);
+  }
+}
+
+std::string quote_dataset_id(std::string_view dataset_id) {
+  std::string text;
+  std::size_t pos = 0;
+  while (pos < dataset_id.size() && text.size() < 100) {
+    std::size_t length = utf8_sequence_length(dataset_id, pos);
+    if (length == 0) {
+      text += "\xEF\xBF\xBD";
+      pos += 1;
+    } else {
+      text.append(dataset_id.substr(pos, length));
+      pos += length;
+    }
+  }
+  if (pos < dataset_id.size()) text += "\xE2\x80\xA6";
+  return "\"" + text + "\"";
+}
+
+}  // namespace prolific

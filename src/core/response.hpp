@@ -1,0 +1,62 @@
+// Reading answers: the 200 status body, Prolific error bodies, redaction of the token.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "result.hpp"
+
+namespace prolific {
+
+/// Largest response body read, in bytes (1 MiB). A larger body is an invalid_response for a 2xx
+/// and is cut (error text from the first bytes only) otherwise; the transport stops reading there.
+inline constexpr std::size_t max_body_bytes = 1024 * 1024;
+
+/// Deepest JSON nesting accepted (arrays and objects). Deeper bodies are invalid_response.
+inline constexpr int max_json_depth = 64;
+
+/// Longest body_snippet, in UTF-16 code units (what JavaScript's String.length counts).
+inline constexpr std::size_t max_snippet_units = 200;
+
+/// The four statuses of the Prolific API reference; any other non-empty string is passed through.
+inline constexpr std::string_view documented_statuses[] = {"UNINITIALISED", "PROCESSING", "READY", "ERROR"};
+
+/// True for READY and ERROR, the statuses after which a dataset never changes.
+bool is_terminal_status(std::string_view status);
+
+/// Replaces every occurrence of `token` in `text` (raw, and with "/" escaped as "\/" the way a JSON
+/// encoder may write it) by "[REDACTED]". An empty token changes nothing.
+std::string redact(std::string text, std::string_view token);
+
+/// The first max_snippet_units UTF-16 units of `body`, decoded as UTF-8 with each invalid byte
+/// replaced by U+FFFD, after redaction of `token`. Always valid UTF-8.
+std::string body_snippet(std::string_view body, std::string_view token);
+
+/// Parses the body of a 2xx answer to `GET .../datasets/{id}/status` (Prolific API reference:
+/// `{"status": "UNINITIALISED" | "PROCESSING" | "READY" | "ERROR"}`).
+/// A leading UTF-8 byte order mark is skipped (RFC 8259 §8.1); with duplicate keys the last one
+/// wins, as in JavaScript's JSON.parse. Returns the status string, unchanged but redacted.
+/// Errors (invalid_response, with http_status and body_snippet): a body larger than
+/// max_body_bytes, not JSON (syntax, invalid UTF-8, truncation), nested deeper than
+/// max_json_depth, not an object, without "status", or whose status is not a non-empty string.
+Result<std::string> parse_status_body(int http_status, std::string_view body, std::string_view token);
+
+/// Reads a non-2xx answer into an api Error (JS: ProlificApiError).
+/// Understands Prolific's `{"error": {"status", "error_code", "title", "detail",
+/// "additional_information", "traceback", "interactive"}}`, the `{"message", "detail"}` shape and
+/// `{"detail": ...}`; `detail` may be a string, an array of strings, or an object of field name to
+/// strings, and is flattened to one readable line. Any other body (HTML from a gateway, empty,
+/// broken JSON) gives the standard reason phrase as title. The traceback is never copied.
+/// `retry_after_ms` is stored as given. Every text is redacted and cut to a readable length.
+Error parse_error_response(int http_status, std::string_view body, std::optional<double> retry_after_ms,
+                           std::string_view token, std::string_view dataset_id);
+
+/// The standard reason phrase of an HTTP status code (RFC 9110 §15), or "HTTP <code>".
+std::string reason_phrase(int http_status);
+
+/// Puts a dataset id into a message: quoted, cut to 100 bytes (on a UTF-8 boundary).
+std::string quote_dataset_id(std::string_view dataset_id);
+
+}  // namespace prolific

@@ -1,0 +1,224 @@
+#include <gtest/gtest.h>
+
+#include "operation.hpp"
+
+using namespace prolific;
+
+namespace {
+
+ClientOptions proxy_options(int max_retries = 2) {
+  ClientOptions options;
+  options.base_url = "http://127.0.0.1:9999";
+  options.token = "tok";
+  options.max_retries = max_retries;
+  return options;
+}
+
+TransportResult response(int status, std::string body, std::string headers = "") {
+  TransportResult result;
+  result.kind = TransportResult::Kind::response;
+  result.http_status = status;
+  result.body = std::move(body);
+  result.headers = std::move(headers);
+  return result;
+}
+
+TransportResult failure(TransportResult::Kind kind) {
+  TransportResult result;
+  result.kind = kind;
+  result.cause = "ECONNREFUSED tok";
+  return result;
+}
+
+StatusOperation make(std::optional<WaitOptions> wait = std::nullopt, int max_retries = 2) {
+  auto operation = StatusOperation::create("ds-1", proxy_options(max_retries), wait, 42);
+  EXPECT_TRUE(operation.ok());
+  return operation.value();
+}
+
+}  // namespace
+
+TEST(Operation, ReadsOnce) {
+  StatusOperation operation = make();
+  Action first = operation.start(0);
+  ASSERT_EQ(first.type, Action::Type::send);
+  EXPECT_EQ(first.request.url, "http://127.0.0.1:9999/api/v1/data-collection/datasets/ds-1/status");
+  EXPECT_EQ(first.request.timeout_ms, 30000);
+  Action done = operation.on_transport_result(response(200, R"({"status":"PROCESSING"})"), 10);
+  ASSERT_EQ(done.type, Action::Type::finish);
+  EXPECT_EQ(done.status, "PROCESSING");
+  EXPECT_FALSE(done.report.has_value());
+}
+
+TEST(Operation, InvalidArgumentsNeverSend) {
+  ClientOptions options = proxy_options();
+  options.token = "bad\ntoken";
+  auto operation = StatusOperation::create("ds", options, std::nullopt, 1);
+  ASSERT_FALSE(operation.ok());
+  EXPECT_EQ(operation.error().kind, ErrorKind::invalid_argument);
+  WaitOptions wait;
+  wait.interval_ms = 0;
+  EXPECT_FALSE(StatusOperation::create("ds", proxy_options(), wait, 1).ok());
+  wait.interval_ms = -5;
+  EXPECT_FALSE(StatusOperation::create("ds", proxy_options(), wait, 1).ok());
+}
+
+TEST(Operation, RetriesTransientFailuresUpToMaxRetries) {
+  StatusOperation operation = make(std::nullopt, 2);
+  operation.start(0);
+  Action first = operation.on_transport_result(response(503, ""), 1);
+  ASSERT_EQ(first.type, Action::Type::sleep);
+  EXPECT_GE(first.delay_ms, 375);
+  EXPECT_LE(first.delay_ms, 500);
+  EXPECT_EQ(operation.on_timer(600).type, Action::Type::send);
+  Action second = operation.on_transport_result(failure(TransportResult::Kind::network_error), 601);
+  ASSERT_EQ(second.type, Action::Type::sleep);
+  EXPECT_GE(second.delay_ms, 750);
+  EXPECT_LE(second.delay_ms, 1000);
+  EXPECT_EQ(operation.on_timer(1700).type, Action::Type::send);
+  Action last = operation.on_transport_result(failure(TransportResult::Kind::timeout), 31700);
+  ASSERT_EQ(last.type, Action::Type::finish);
+  ASSERT_TRUE(last.error.has_value());
+  EXPECT_EQ(last.error->kind, ErrorKind::timeout);
+  EXPECT_EQ(last.error->timeout_ms, 30000);
+}
+
+TEST(Operation, RetryAfterSetsTheDelayAndIsReported) {
+  StatusOperation operation = make(std::nullopt, 1);
+  operation.start(0);
+  Action sleep = operation.on_transport_result(response(429, "", "retry-after: 3\r\n"), 1);
+  ASSERT_EQ(sleep.type, Action::Type::sleep);
+  EXPECT_EQ(sleep.delay_ms, 3000);
+  operation.on_timer(3001);
+  Action done = operation.on_transport_result(response(429, "", "Retry-After: 7200\r\n"), 3002);
+  ASSERT_TRUE(done.error.has_value());
+  EXPECT_EQ(done.error->kind, ErrorKind::api);
+  EXPECT_EQ(done.error->http_status, 429);
+  EXPECT_EQ(done.error->retry_after_ms, 7200000.0);
+}
+
+TEST(Operation, FinalErrorsAreNotRetried) {
+  for (int status : {400, 401, 404, 422}) {
+    StatusOperation operation = make();
+    operation.start(0);
+    Action done = operation.on_transport_result(response(status, R"({"error":{"title":"t","detail":"d"}})"), 1);
+    ASSERT_EQ(done.type, Action::Type::finish) << status;
+    EXPECT_EQ(done.error->http_status, status);
+  }
+  StatusOperation operation = make();
+  operation.start(0);
+  Action invalid = operation.on_transport_result(response(200, "{}"), 1);
+  ASSERT_EQ(invalid.type, Action::Type::finish);
+  EXPECT_EQ(invalid.error->kind, ErrorKind::invalid_response);
+}
+
+TEST(Operation, NetworkErrorCauseIsRedacted) {
+  StatusOperation operation = make(std::nullopt, 0);
+  operation.start(0);
+  Action done = operation.on_transport_result(failure(TransportResult::Kind::network_error), 1);
+  ASSERT_TRUE(done.error.has_value());
+  EXPECT_EQ(done.error->kind, ErrorKind::network);
+  EXPECT_EQ(done.error->cause, "ECONNREFUSED [REDACTED]");
+  EXPECT_EQ(done.error->message.find("tok "), std::string::npos);
+}
+
+TEST(Operation, TooLargeIsAnInvalidResponse) {
+  StatusOperation operation = make();
+  operation.start(0);
+  TransportResult result = failure(TransportResult::Kind::body_too_large);
+  result.http_status = 200;
+  Action done = operation.on_transport_result(result, 1);
+  ASSERT_TRUE(done.error.has_value());
+  EXPECT_EQ(done.error->kind, ErrorKind::invalid_response);
+  EXPECT_EQ(done.error->http_status, 200);
+}
+
+TEST(Wait, PollsUntilReadyReportingEveryRead) {
+  WaitOptions wait;
+  wait.interval_ms = 100;
+  wait.max_interval_ms = 1000;
+  StatusOperation operation = make(wait);
+  operation.start(0);
+  Action a = operation.on_transport_result(response(200, R"({"status":"UNINITIALISED"})"), 5);
+  ASSERT_EQ(a.type, Action::Type::sleep);
+  EXPECT_EQ(a.delay_ms, 100);
+  EXPECT_EQ(a.report->status, "UNINITIALISED");
+  EXPECT_EQ(a.report->attempt, 1);
+  EXPECT_EQ(a.report->elapsed_ms, 5);
+  operation.on_timer(105);
+  Action b = operation.on_transport_result(response(200, R"({"status":"PROCESSING"})"), 110);
+  ASSERT_EQ(b.type, Action::Type::sleep);
+  EXPECT_GE(b.delay_ms, 120);
+  EXPECT_LE(b.delay_ms, 150);
+  EXPECT_EQ(b.report->attempt, 2);
+  operation.on_timer(300);
+  Action c = operation.on_transport_result(response(200, R"({"status":"READY"})"), 310);
+  ASSERT_EQ(c.type, Action::Type::finish);
+  EXPECT_EQ(c.status, "READY");
+  EXPECT_EQ(c.report->attempt, 3);
+}
+
+TEST(Wait, ErrorStatusEndsWithDatasetProcessingError) {
+  StatusOperation operation = make(WaitOptions{});
+  operation.start(0);
+  Action done = operation.on_transport_result(response(200, R"({"status":"ERROR"})"), 1);
+  ASSERT_EQ(done.type, Action::Type::finish);
+  ASSERT_TRUE(done.error.has_value());
+  EXPECT_EQ(done.error->kind, ErrorKind::dataset_processing);
+  EXPECT_EQ(done.error->dataset_id, "ds-1");
+  EXPECT_EQ(done.error->status, "ERROR");
+  EXPECT_EQ(done.report->status, "ERROR");
+}
+
+TEST(Wait, TransientFailuresAreRetriedPastMaxRetriesUntilTheDeadline) {
+  WaitOptions wait;
+  wait.deadline_ms = 10000;
+  StatusOperation operation = make(wait, 0);
+  operation.start(0);
+  double now = 0;
+  for (int i = 0; i < 5; ++i) {
+    Action sleep = operation.on_transport_result(response(503, ""), now + 1);
+    ASSERT_EQ(sleep.type, Action::Type::sleep) << i;
+    now += 1 + sleep.delay_ms;
+    if (now >= 10000) break;
+    ASSERT_EQ(operation.on_timer(now).type, Action::Type::send);
+  }
+  Action late = operation.on_timer(10001);
+  ASSERT_EQ(late.type, Action::Type::finish);
+  EXPECT_EQ(late.error->kind, ErrorKind::timeout);
+  EXPECT_EQ(late.error->timeout_ms, 10000);
+}
+
+TEST(Wait, NonTransientFailureEndsTheWaitAtOnce) {
+  StatusOperation operation = make(WaitOptions{});
+  operation.start(0);
+  Action done = operation.on_transport_result(response(404, ""), 1);
+  ASSERT_EQ(done.type, Action::Type::finish);
+  EXPECT_EQ(done.error->http_status, 404);
+}
+
+TEST(Wait, AttemptTimeoutIsCappedByTheDeadline) {
+  WaitOptions wait;
+  wait.deadline_ms = 1000;
+  StatusOperation operation = make(wait);
+  Action first = operation.start(0);
+  EXPECT_EQ(first.request.timeout_ms, 1000);
+  Action done = operation.on_transport_result(failure(TransportResult::Kind::timeout), 1000);
+  ASSERT_EQ(done.type, Action::Type::finish);
+  EXPECT_EQ(done.error->kind, ErrorKind::timeout);
+  EXPECT_EQ(done.error->timeout_ms, 1000);
+}
+
+TEST(Wait, SleepNeverPassesTheDeadline) {
+  WaitOptions wait;
+  wait.interval_ms = 5000;
+  wait.deadline_ms = 1200;
+  StatusOperation operation = make(wait);
+  operation.start(0);
+  Action sleep = operation.on_transport_result(response(200, R"({"status":"PROCESSING"})"), 200);
+  ASSERT_EQ(sleep.type, Action::Type::sleep);
+  EXPECT_EQ(sleep.delay_ms, 1000);
+  Action done = operation.on_timer(1200);
+  EXPECT_EQ(done.error->kind, ErrorKind::timeout);
+  EXPECT_NE(done.error->message.find("PROCESSING"), std::string::npos);
+}
