@@ -263,4 +263,11 @@ Result<HttpRequest> build_status_request(std::string_view dataset_id, const Clie
   return request;
 }
 
+bool is_https_downgrade(std::string_view request_url, std::string_view final_url) {
+  auto starts_with_ignoring_case = [](std::string_view text, std::string_view prefix) {
+    return text.size() >= prefix.size() && lower(text.substr(0, prefix.size())) == prefix;
+  };
+  return starts_with_ignoring_case(request_url, "https:") && starts_with_ignoring_case(final_url, "http:");
+}
+
 }  // namespace prolific

@@ -82,4 +82,9 @@ struct HttpRequest {
 /// is not loopback.
 Result<HttpRequest> build_status_request(std::string_view dataset_id, const ClientOptions& options);
 
+/// True when a request to `request_url` ended, through redirects, at `final_url` over plain http
+/// although it started over https (the Fetch standard never lets a redirect downgrade the scheme
+/// for us). An empty `final_url` (unknown) is not a downgrade.
+bool is_https_downgrade(std::string_view request_url, std::string_view final_url);
+
 }  // namespace prolific

@@ -138,3 +138,11 @@ TEST(StatusRequest, RefusesBadNumbers) {
   options.max_retries = -1;
   EXPECT_FALSE(build_status_request("x", options).ok());
 }
+
+TEST(Redirect, HttpsDowngradeIsDetected) {
+  EXPECT_TRUE(is_https_downgrade("https://a.example/x", "http://a.example/x"));
+  EXPECT_TRUE(is_https_downgrade("HTTPS://a.example/x", "HTTP://b.example/x"));
+  EXPECT_FALSE(is_https_downgrade("https://a.example/x", "https://b.example/x"));
+  EXPECT_FALSE(is_https_downgrade("http://a.example/x", "http://b.example/x"));
+  EXPECT_FALSE(is_https_downgrade("https://a.example/x", ""));
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Builds the WebAssembly module into dist/ (and, with --native, the native core and its tests).
+#   scripts/build.sh               build the wasm module (incremental)
+#   scripts/build.sh --if-missing  build only when dist/ has no module yet
+#   scripts/build.sh --native      build the native core tests as well
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+if_missing=0
+native=0
+for arg in "$@"; do
+  case "$arg" in
+    --if-missing) if_missing=1 ;;
+    --native) native=1 ;;
+    *) echo "build.sh: unknown argument $arg" >&2; exit 2 ;;
+  esac
+done
+
+if [ "$if_missing" = 1 ] && [ -f dist/prolific-dataset-status.mjs ] && [ -f dist/prolific-dataset-status.wasm ]; then
+  exit 0
+fi
+
+# Debian's Emscripten runs its JS optimizer with Debian's acorn, found through NODE_PATH.
+export NODE_PATH="/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}"
+jobs="$(nproc 2>/dev/null || echo 2)"
+
+if [ ! -f build/wasm/CMakeCache.txt ]; then
+  emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
+fi
+cmake --build build/wasm -j "$jobs"
+mkdir -p dist
+cp build/wasm/prolific-dataset-status.mjs build/wasm/prolific-dataset-status.wasm dist/
+
+if [ "$native" = 1 ]; then
+  if [ ! -f build/native/CMakeCache.txt ]; then
+    cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
+  fi
+  cmake --build build/native -j "$jobs"
+fi

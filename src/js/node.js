@@ -1,0 +1,47 @@
+/**
+ * prolific-dataset-status for Node 20+ (the "node" export condition). The WebAssembly module is
+ * loaded once, on the first call, from the package's dist/ folder, with a Node stand-in for the
+ * XMLHttpRequest that emscripten/fetch.h uses. No global is set and no process handler installed.
+ * Defaults: token from PROLIFIC_TOKEN, baseUrl from PROLIFIC_URL or https://api.prolific.com.
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import { createApi } from './api.js';
+import { NodeXMLHttpRequest } from './node-xhr.js';
+
+export { DATASET_STATUSES, isTerminalStatus } from './api.js';
+export {
+  ProlificError, ProlificApiError, NetworkError, TimeoutError, InvalidResponseError, DatasetProcessingError,
+} from './errors.js';
+
+async function loadModule({ onAbort }) {
+  const [{ default: createProlificModule }, wasmBinary] = await Promise.all([
+    import('../../dist/prolific-dataset-status.mjs'),
+    readFile(new URL('../../dist/prolific-dataset-status.wasm', import.meta.url)),
+  ]);
+  return createProlificModule({
+    wasmBinary,
+    XMLHttpRequest: NodeXMLHttpRequest,
+    onAbort,
+    print: () => {},
+    printErr: () => {},
+  });
+}
+
+function environmentDefaults() {
+  return {
+    token: process.env.PROLIFIC_TOKEN || undefined,
+    baseUrl: process.env.PROLIFIC_URL || 'https://api.prolific.com',
+  };
+}
+
+const api = createApi({ loadModule, environmentDefaults });
+
+export const { getDatasetStatus, waitForDataset, getDatasetStatuses, createClient } = api;
+
+/**
+ * The instantiated WebAssembly module, for leak checks in tests and benchmarks: its
+ * heapStats() and count_emval_handles(). Not part of the stable API.
+ * @returns {Promise<object>}
+ */
+export const loadModuleForDiagnostics = api.moduleForTests;

@@ -1,0 +1,305 @@
+// The embind face of the module: getDatasetStatus returns a JS Promise that always resolves
+// with a result value ({ ok: true, status } or { ok: false, error }); the package maps it to the
+// public classes. Each call is a prolific::StatusOperation driven by fetch results and timers.
+#include <emscripten.h>
+#include <emscripten/bind.h>
+#include <emscripten/eventloop.h>
+#include <emscripten/heap.h>
+#include <emscripten/val.h>
+#include <malloc.h>
+
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+
+#include "operation.hpp"
+#include "transport.hpp"
+
+extern "C" emscripten::EM_VAL prolific_create_deferred();
+
+namespace prolific::wasm {
+namespace {
+
+using emscripten::val;
+
+enum class TimerPurpose { none, attempt_timeout, sleep };
+
+struct PendingOperation {
+  int id = 0;
+  StatusOperation operation;
+  val deferred = val::undefined();   // { promise, resolve }
+  val on_status = val::undefined();  // function(report) or undefined
+  emscripten_fetch_t* fetch = nullptr;
+  bool in_flight = false;
+  long timer = 0;
+  TimerPurpose timer_purpose = TimerPurpose::none;
+};
+
+std::unordered_map<int, std::unique_ptr<PendingOperation>>& operations() {
+  static auto* map = new std::unordered_map<int, std::unique_ptr<PendingOperation>>();
+  return *map;
+}
+
+PendingOperation* find_operation(int id) {
+  auto it = operations().find(id);
+  return it == operations().end() ? nullptr : it->second.get();
+}
+
+void* timer_data(int id) { return reinterpret_cast<void*>(static_cast<std::intptr_t>(id)); }
+int timer_id(void* data) { return static_cast<int>(reinterpret_cast<std::intptr_t>(data)); }
+
+void clear_timer(PendingOperation& pending) {
+  if (pending.timer_purpose != TimerPurpose::none) emscripten_clear_timeout(pending.timer);
+  pending.timer_purpose = TimerPurpose::none;
+  pending.timer = 0;
+}
+
+val optional_number(const std::optional<double>& value) { return value ? val(*value) : val::undefined(); }
+
+val error_value(const Error& error) {
+  val out = val::object();
+  out.set("kind", std::string(error_kind_name(error.kind)));
+  out.set("message", error.message);
+  out.set("datasetId", error.dataset_id);
+  switch (error.kind) {
+    case ErrorKind::api:
+      out.set("httpStatus", error.http_status);
+      out.set("errorCode", error.error_code ? val(static_cast<double>(*error.error_code)) : val::undefined());
+      out.set("title", error.title);
+      out.set("detail", error.detail);
+      out.set("additionalInformation", error.additional_information.empty() ? val::undefined()
+                                                                              : val(error.additional_information));
+      out.set("retryAfterMs", optional_number(error.retry_after_ms));
+      break;
+    case ErrorKind::invalid_response:
+      out.set("httpStatus", error.http_status);
+      out.set("bodySnippet", error.body_snippet);
+      break;
+    case ErrorKind::network:
+      out.set("cause", error.cause.empty() ? val::undefined() : val(error.cause));
+      break;
+    case ErrorKind::timeout:
+      out.set("timeoutMs", error.timeout_ms);
+      break;
+    case ErrorKind::dataset_processing:
+      out.set("status", error.status);
+      break;
+    case ErrorKind::invalid_argument:
+      break;
+  }
+  return out;
+}
+
+val failure_value(val error) {
+  val out = val::object();
+  out.set("ok", false);
+  out.set("error", error);
+  return out;
+}
+
+// Settles the operation's promise and forgets the operation.
+void settle(int id, val result) {
+  auto it = operations().find(id);
+  if (it == operations().end()) return;
+  std::unique_ptr<PendingOperation> pending = std::move(it->second);
+  operations().erase(it);
+  clear_timer(*pending);
+  pending->deferred["resolve"](result);
+}
+
+void on_timer(void* data);
+void on_fetch_result(int id, const emscripten_fetch_t* fetch, TransportResult result);
+
+// Carries out `action` and whatever follows from it at once.
+void perform(int id, Action action) {
+  PendingOperation* pending = find_operation(id);
+  if (!pending) return;
+  if (action.report && pending->on_status.typeOf().as<std::string>() == "function") {
+    val report = val::object();
+    report.set("status", action.report->status);
+    report.set("attempt", action.report->attempt);
+    report.set("elapsedMs", action.report->elapsed_ms);
+    // The package's onStatus adapter defers the caller's function, so nothing re-enters here.
+    pending->on_status(report);
+    pending = find_operation(id);
+    if (!pending) return;
+  }
+  switch (action.type) {
+    case Action::Type::send: {
+      pending->in_flight = true;
+      pending->fetch = start_fetch(action.request, id);
+      if (action.request.timeout_ms > 0) {
+        pending->timer = emscripten_set_timeout(on_timer, action.request.timeout_ms, timer_data(id));
+        pending->timer_purpose = TimerPurpose::attempt_timeout;
+      }
+      return;
+    }
+    case Action::Type::sleep:
+      pending->timer = emscripten_set_timeout(on_timer, action.delay_ms, timer_data(id));
+      pending->timer_purpose = TimerPurpose::sleep;
+      return;
+    case Action::Type::finish: {
+      val result = val::undefined();
+      if (action.status) {
+        result = val::object();
+        result.set("ok", true);
+        result.set("status", *action.status);
+      } else {
+        result = failure_value(error_value(*action.error));
+      }
+      settle(id, result);
+      return;
+    }
+  }
+}
+
+void on_fetch_result(int id, const emscripten_fetch_t* fetch, TransportResult result) {
+  PendingOperation* pending = find_operation(id);
+  if (!pending || !pending->in_flight || pending->fetch != fetch) return;
+  pending->in_flight = false;
+  pending->fetch = nullptr;
+  clear_timer(*pending);
+  perform(id, pending->operation.on_transport_result(result, emscripten_get_now()));
+}
+
+void on_timer(void* data) {
+  int id = timer_id(data);
+  PendingOperation* pending = find_operation(id);
+  if (!pending) return;
+  TimerPurpose purpose = pending->timer_purpose;
+  pending->timer_purpose = TimerPurpose::none;
+  pending->timer = 0;
+  if (purpose == TimerPurpose::attempt_timeout) {
+    cancel_fetch(pending->fetch);
+    pending->fetch = nullptr;
+    pending->in_flight = false;
+    TransportResult timeout;
+    timeout.kind = TransportResult::Kind::timeout;
+    perform(id, pending->operation.on_transport_result(timeout, emscripten_get_now()));
+  } else if (purpose == TimerPurpose::sleep) {
+    perform(id, pending->operation.on_timer(emscripten_get_now()));
+  }
+}
+
+bool is_type(const val& value, const char* type) { return value.typeOf().as<std::string>() == type; }
+
+std::optional<double> number_field(const val& object, const char* name) {
+  val value = object[name];
+  if (!is_type(value, "number")) return std::nullopt;
+  return value.as<double>();
+}
+
+val invalid_argument(const std::string& message) {
+  return failure_value(error_value(make_error(ErrorKind::invalid_argument, message)));
+}
+
+// Reads the request object the package builds; the package has already checked the JS types,
+// this checks again so that no value can make embind throw.
+Result<ClientOptions> read_client_options(const val& request) {
+  ClientOptions options;
+  val base_url = request["baseUrl"];
+  if (!is_type(base_url, "string")) return make_error(ErrorKind::invalid_argument, "baseUrl must be a string");
+  options.base_url = base_url.as<std::string>();
+  val token = request["token"];
+  if (is_type(token, "string")) {
+    options.token = token.as<std::string>();
+  } else if (!is_type(token, "undefined")) {
+    return make_error(ErrorKind::invalid_argument, "token must be a string");
+  }
+  if (auto timeout = number_field(request, "timeoutMs")) options.timeout_ms = *timeout;
+  if (auto retries = number_field(request, "maxRetries")) {
+    if (!std::isfinite(*retries) || *retries < 0 || *retries > 1000 || std::floor(*retries) != *retries) {
+      return make_error(ErrorKind::invalid_argument, "maxRetries must be a whole number from 0 to 1000");
+    }
+    options.max_retries = static_cast<int>(*retries);
+  }
+  return options;
+}
+
+std::optional<WaitOptions> read_wait_options(const val& request) {
+  val wait = request["wait"];
+  if (!is_type(wait, "object") || wait.isNull()) return std::nullopt;
+  WaitOptions options;
+  if (auto value = number_field(wait, "intervalMs")) options.interval_ms = *value;
+  if (auto value = number_field(wait, "maxIntervalMs")) options.max_interval_ms = *value;
+  if (auto value = number_field(wait, "deadlineMs")) options.deadline_ms = *value;
+  return options;
+}
+
+}  // namespace
+
+/// Starts one read (or, with `request.wait`, a wait) of a dataset status.
+/// `request`: { operationId: positive integer unique among running operations, datasetId: string,
+/// baseUrl: string, token?: string, timeoutMs?: number (ms, 0 = none), maxRetries?: integer,
+/// wait?: { intervalMs, maxIntervalMs, deadlineMs } (ms), onStatus?: function(report) }.
+/// Returns a Promise that always resolves, exactly once, with { ok: true, status } or
+/// { ok: false, error: { kind, message, ...fields of that kind } }; kind is one of
+/// invalid_argument, api, network, timeout, invalid_response, dataset_processing, aborted.
+val get_dataset_status(val request) {
+  val deferred = val::take_ownership(prolific_create_deferred());
+  val promise = deferred["promise"];
+  auto resolve_now = [&](val result) {
+    deferred["resolve"](result);
+    return promise;
+  };
+  if (!is_type(request, "object") || request.isNull()) return resolve_now(invalid_argument("request must be an object"));
+  std::optional<double> operation_id = number_field(request, "operationId");
+  if (!operation_id || *operation_id < 1 || *operation_id > 2147483647 || std::floor(*operation_id) != *operation_id) {
+    return resolve_now(invalid_argument("operationId must be a positive whole number"));
+  }
+  int id = static_cast<int>(*operation_id);
+  if (find_operation(id)) return resolve_now(invalid_argument("operationId is already in use"));
+  val dataset_id = request["datasetId"];
+  if (!is_type(dataset_id, "string")) return resolve_now(invalid_argument("dataset id must be a string"));
+  Result<ClientOptions> options = read_client_options(request);
+  if (!options.ok()) return resolve_now(failure_value(error_value(options.error())));
+  auto seed = static_cast<std::uint64_t>(emscripten_random() * 9007199254740992.0) ^ static_cast<std::uint64_t>(id);
+  Result<StatusOperation> operation =
+      StatusOperation::create(dataset_id.as<std::string>(), options.value(), read_wait_options(request), seed);
+  if (!operation.ok()) return resolve_now(failure_value(error_value(operation.error())));
+  auto pending = std::make_unique<PendingOperation>(PendingOperation{id, std::move(operation.value())});
+  pending->deferred = deferred;
+  pending->on_status = request["onStatus"];
+  PendingOperation* raw = pending.get();
+  operations().emplace(id, std::move(pending));
+  perform(id, raw->operation.start(emscripten_get_now()));
+  return promise;
+}
+
+/// Stops operation `operation_id` wherever it is (waiting for an answer, or between attempts):
+/// its request is aborted, its timers cleared, and its promise resolves with
+/// { ok: false, error: { kind: "aborted" } }. Returns false when no such operation runs.
+bool abort_operation(int operation_id) {
+  PendingOperation* pending = find_operation(operation_id);
+  if (!pending) return false;
+  clear_timer(*pending);
+  cancel_fetch(pending->fetch);
+  pending->fetch = nullptr;
+  pending->in_flight = false;
+  val error = val::object();
+  error.set("kind", std::string("aborted"));
+  error.set("message", std::string("The operation was aborted"));
+  settle(operation_id, failure_value(error));
+  return true;
+}
+
+/// Memory figures for leak checks: { usedBytes: bytes allocated by malloc now, heapBytes: size of
+/// the WebAssembly memory, operations: operations still running }.
+val heap_stats() {
+  struct mallinfo info = mallinfo();
+  val stats = val::object();
+  stats.set("usedBytes", static_cast<double>(info.uordblks));
+  stats.set("heapBytes", static_cast<double>(emscripten_get_heap_size()));
+  stats.set("operations", static_cast<double>(operations().size()));
+  return stats;
+}
+
+EMSCRIPTEN_BINDINGS(prolific_dataset_status) {
+  set_fetch_listener(on_fetch_result);
+  emscripten::function("getDatasetStatus", &get_dataset_status);
+  emscripten::function("abortOperation", &abort_operation);
+  emscripten::function("heapStats", &heap_stats);
+}
+
+}  // namespace prolific::wasm
