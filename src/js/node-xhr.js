@@ -1,0 +1,1158 @@
+// A minimal XMLHttpRequest for Node, built on node:http / node:https.
+//
+// Emscripten's fetch transport (emscripten/fetch.h, src/Fetch.js `fetchXHR`) drives an
+// `XMLHttpRequest`; Node has none, so the Node loader hands the module this class instead.
+// It implements the subset of the WHATWG XMLHttpRequest Standard
+// (https://xhr.spec.whatwg.org/) that the glue and this project use, and follows the WHATWG
+// Fetch Standard (https://fetch.spec.whatwg.org/) and RFC 9110 §15.4 for redirects, with the
+// token rules of DESIGN.md on top (credentials never leave the original origin, never an
+// https: → http: downgrade).
+//
+// It reads and writes no global (it never touches `globalThis.XMLHttpRequest`) and installs no
+// process-wide handler. Connections are pooled in one module-level keep-alive agent per scheme;
+// idle pooled sockets are unref'd by Node's agent, so they never keep the process alive.
+
+import http from 'node:http';
+import https from 'node:https';
+import zlib from 'node:zlib';
+import process from 'node:process';
+import { Transform } from 'node:stream';
+import { Buffer, Blob } from 'node:buffer';
+import { URL } from 'node:url';
+import { TextDecoder } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { setTimeout, clearTimeout } from 'node:timers';
+
+/**
+ * Most redirects one request follows (WHATWG Fetch, "HTTP-redirect fetch", step 5: a network
+ * error once the redirect count is 20). The 21st redirect response ends the request with
+ * `errorCause.code === 'ERR_TOO_MANY_REDIRECTS'`.
+ * @type {number}
+ */
+export const MAX_REDIRECTS = 20;
+
+const UNSENT = 0;
+const OPENED = 1;
+const HEADERS_RECEIVED = 2;
+const LOADING = 3;
+const DONE = 4;
+
+// One pool per scheme for the whole process (the "connection pool" of the Fetch Standard).
+// Node's Agent unrefs a socket when it goes back to the free list (Agent#keepSocketAlive), so
+// idle connections do not keep the event loop alive, and refs it again when it is reused.
+const HTTP_AGENT = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const HTTPS_AGENT = new https.Agent({ keepAlive: true, maxSockets: 64 });
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+// Header names whose value this class controls (message framing and connection management).
+// They are on the browsers' forbidden-request-header list too, and are silently ignored the way
+// browsers ignore them: setting them could desynchronise the connection.
+const CONTROLLED_REQUEST_HEADERS = new Set([
+  'connection', 'content-length', 'expect', 'host', 'keep-alive', 'te', 'trailer',
+  'transfer-encoding', 'upgrade',
+]);
+// Dropped for a redirect hop, and every later one, whose origin differs from the original
+// request's origin (Fetch: "CORS non-wildcard request-header name" `Authorization`; Cookie and
+// Proxy-Authorization are credentials too).
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+// Fetch "request-body-header name": removed when a redirect turns the request into a GET.
+const REQUEST_BODY_HEADERS = new Set([
+  'content-encoding', 'content-language', 'content-location', 'content-type',
+]);
+// RFC 9110 §15.4 / Fetch "redirect status".
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+// Fetch "null body status", plus 1xx.
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+// Errors on a reused keep-alive socket, before any response byte, that mean the server closed
+// the idle connection just as it was reused. Browsers retry those once on a new connection.
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+// setTimeout() treats delays above this as 1 ms.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const REDACTED = '[REDACTED]';
+
+function invalidState(message) {
+  return new DOMException(message, 'InvalidStateError');
+}
+
+/** Origin of a URL as a string, for http(s) URLs: scheme, host and port (default port elided). */
+function originOf(url) {
+  return url.origin;
+}
+
+/** The URL serialised with "exclude fragment" (Fetch/XHR `responseURL`). */
+function withoutFragment(url) {
+  const copy = new URL(url.href);
+  copy.hash = '';
+  return copy.href;
+}
+
+/** Node decodes header bytes as latin1; URLs in headers are UTF-8 in practice (browsers too). */
+function latin1ToUtf8(value) {
+  const bytes = Buffer.from(value, 'latin1');
+  const text = bytes.toString('utf8');
+  return text.includes('\uFFFD') ? value : text;
+}
+
+function safeDecodeURIComponent(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Decides what to do with a redirect response, following the WHATWG Fetch Standard's
+ * "HTTP-redirect fetch" (with RFC 9110 §15.4 semantics) and this project's stricter token rules.
+ * Pure function, exported so the decision can be unit-tested without a network.
+ *
+ * Order of checks: Location parse → scheme (http:/https: only) → redirect count (at most
+ * {@link MAX_REDIRECTS}) → https: → http: downgrade (refused; Fetch leaves this to mixed-content
+ * blocking, DESIGN.md forbids it outright) → credentials in a cross-origin Location (Fetch).
+ *
+ * @param {object} p
+ * @param {number} p.status Status code of the redirect response (301, 302, 303, 307 or 308).
+ * @param {string} p.location Value of its `Location` header (may be relative).
+ * @param {URL|string} p.currentUrl URL of the request that got this response.
+ * @param {URL|string} p.originalUrl URL the request was first sent to (defines "cross-origin").
+ * @param {string} p.method Method of the request that got this response.
+ * @param {number} p.redirectCount Redirects already followed before this one.
+ * @returns {{ ok: true, url: URL, method: string, dropBody: boolean, crossOrigin: boolean }
+ *          | { ok: false, code: string, message: string }}
+ *   `ok: true`: send the next request to `url` with `method`; when `dropBody`, without a body
+ *   and without the request-body headers (303, and 301/302 for POST); when `crossOrigin` (the
+ *   target's scheme, host or port differ from the ORIGINAL request's), without Authorization,
+ *   Cookie and Proxy-Authorization, for this hop and every later one.
+ *   `ok: false`: a network error with this `code` (`ERR_INVALID_REDIRECT`,
+ *   `ERR_REDIRECT_UNSUPPORTED_SCHEME`, `ERR_TOO_MANY_REDIRECTS`, `ERR_REDIRECT_DOWNGRADE`,
+ *   `ERR_REDIRECT_CREDENTIALS`). Messages name no URL and no header value.
+ */
+export function planRedirect({ status, location, currentUrl, originalUrl, method, redirectCount }) {
+  const current = new URL(String(currentUrl));
+  const original = new URL(String(originalUrl));
+  let target;
+  try {
+    target = new URL(String(location), current);
+  } catch {
+    return { ok: false, code: 'ERR_INVALID_REDIRECT', message: 'redirect Location is not a valid URL' };
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    return {
+      ok: false,
+      code: 'ERR_REDIRECT_UNSUPPORTED_SCHEME',
+      message: `refusing redirect to a ${target.protocol} URL (only http: and https:)`,
+    };
+  }
+  if (redirectCount >= MAX_REDIRECTS) {
+    return {
+      ok: false,
+      code: 'ERR_TOO_MANY_REDIRECTS',
+      message: `too many redirects (more than ${MAX_REDIRECTS})`,
+    };
+  }
+  if (current.protocol === 'https:' && target.protocol === 'http:') {
+    return {
+      ok: false,
+      code: 'ERR_REDIRECT_DOWNGRADE',
+      message: 'refusing redirect from https: to http:',
+    };
+  }
+  const crossOrigin = originOf(target) !== originOf(original);
+  if ((target.username !== '' || target.password !== '') && crossOrigin) {
+    return {
+      ok: false,
+      code: 'ERR_REDIRECT_CREDENTIALS',
+      message: 'refusing cross-origin redirect to a URL with credentials',
+    };
+  }
+  // Fetch: a redirect target without a fragment inherits the current URL's fragment.
+  if (target.hash === '' && current.hash !== '') target.hash = current.hash;
+  let nextMethod = method;
+  let dropBody = false;
+  if (((status === 301 || status === 302) && method === 'POST')
+      || (status === 303 && method !== 'GET' && method !== 'HEAD')) {
+    nextMethod = 'GET';
+    dropBody = true;
+  }
+  return { ok: true, url: target, method: nextMethod, dropBody, crossOrigin };
+}
+
+/**
+ * `deflate` as browsers read it: zlib-wrapped (RFC 1950, what the RFC means) or raw (RFC 1951,
+ * what some servers send), told apart by the first bytes.
+ */
+class InflateAuto extends Transform {
+  #inner = null;
+  #options;
+
+  constructor(options) {
+    super();
+    this.#options = options;
+  }
+
+  _transform(chunk, _encoding, callback) {
+    if (!this.#inner) {
+      const b0 = chunk[0];
+      const zlibWrapped = (b0 & 0x0f) === 8 && (b0 >> 4) <= 7
+        && (chunk.length < 2 || ((b0 << 8) | chunk[1]) % 31 === 0);
+      this.#inner = zlibWrapped ? zlib.createInflate(this.#options) : zlib.createInflateRaw(this.#options);
+      this.#inner.on('data', (data) => this.push(data));
+      this.#inner.on('error', (err) => this.destroy(err));
+    }
+    this.#inner.write(chunk, () => callback());
+  }
+
+  _flush(callback) {
+    if (!this.#inner) {
+      callback();
+      return;
+    }
+    this.#inner.once('end', () => callback());
+    this.#inner.end();
+  }
+
+  _destroy(err, callback) {
+    if (this.#inner) this.#inner.destroy();
+    callback(err);
+  }
+}
+
+/** A decoder for one content coding, or null when the coding is unknown. */
+function createDecoder(coding) {
+  // Lenient about a missing end marker, like browsers and undici (truncation at the transport
+  // level is still detected by the HTTP parser).
+  const zlibOptions = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  switch (coding) {
+    case 'gzip':
+    case 'x-gzip':
+      return zlib.createGunzip(zlibOptions);
+    case 'deflate':
+      return new InflateAuto(zlibOptions);
+    case 'br':
+      return zlib.createBrotliDecompress({
+        flush: zlib.constants.BROTLI_OPERATION_FLUSH,
+        finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
+      });
+    default:
+      return null;
+  }
+}
+
+/**
+ * The content codings to undo, outermost first, or [] when the body is to be delivered as is
+ * (no coding, only `identity`, or a coding this class cannot decode; browsers pass those through).
+ */
+function contentCodings(rawHeaders) {
+  const codings = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i].toLowerCase() !== 'content-encoding') continue;
+    for (const part of rawHeaders[i + 1].split(',')) {
+      const coding = part.trim().toLowerCase();
+      if (coding !== '' && coding !== 'identity') codings.push(coding);
+    }
+  }
+  if (codings.some((c) => !['gzip', 'x-gzip', 'deflate', 'br'].includes(c))) return [];
+  return codings.reverse();
+}
+
+function charsetOf(mime) {
+  if (typeof mime !== 'string') return null;
+  const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(mime);
+  return match ? (match[1] ?? match[2]) : null;
+}
+
+function decodeText(bytes, label) {
+  let decoder;
+  try {
+    decoder = new TextDecoder(label || 'utf-8');
+  } catch {
+    decoder = new TextDecoder('utf-8');
+  }
+  return decoder.decode(bytes);
+}
+
+function concatChunks(chunks, length) {
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+/**
+ * Turns an underlying error into `{ code, message }`, with every request header value (and URL
+ * credential) of 4 characters or more replaced by `[REDACTED]`.
+ */
+function toErrorCause(err, secrets) {
+  const code = err && typeof err.code === 'string' && err.code !== '' ? err.code : 'ERR_NETWORK';
+  let message = err && typeof err.message === 'string' ? err.message : String(err);
+  for (const secret of secrets) {
+    if (message.includes(secret)) message = message.split(secret).join(REDACTED);
+  }
+  if (message.length > 500) message = `${message.slice(0, 500)}…`;
+  return { code, message };
+}
+
+/** Strings to keep out of error messages: request header values and URL credentials. */
+function secretsOf(headers, url) {
+  const secrets = new Set();
+  const add = (s) => {
+    if (typeof s === 'string' && s.length >= 4) secrets.add(s);
+  };
+  for (const { lower, value } of headers) {
+    add(value);
+    if (CREDENTIAL_HEADERS.has(lower)) {
+      for (const part of value.split(/[\s,;=]+/)) if (part.length >= 6) add(part);
+    }
+  }
+  add(url.username);
+  add(url.password);
+  add(safeDecodeURIComponent(url.username));
+  add(safeDecodeURIComponent(url.password));
+  return [...secrets].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Event object handed to the `on*` handlers: a plain object, not a DOM `Event`.
+ * @typedef {object} NodeXHREvent
+ * @property {string} type `readystatechange`, `loadstart`, `progress`, `load`, `error`,
+ *   `timeout`, `abort` or `loadend`.
+ * @property {NodeXMLHttpRequest} target The request (also `currentTarget`).
+ * @property {NodeXMLHttpRequest} currentTarget
+ * @property {number} [loaded] Progress events only: body bytes received so far (after
+ *   content decoding).
+ * @property {number} [total] Progress events only: expected body bytes from `Content-Length`,
+ *   or 0 when unknown (no Content-Length, or the body is content-encoded so that the header
+ *   counts other bytes than `loaded`).
+ * @property {boolean} [lengthComputable] Progress events only: `total !== 0`.
+ */
+
+/**
+ * Options for Node-only behaviour. Emscripten's glue calls `new XMLHttpRequest()` without
+ * arguments, so a loader that needs them binds them in a subclass.
+ * @typedef {object} NodeXHROptions
+ * @property {string|Buffer|Array<string|Buffer>} [ca] Extra trusted CA certificates (PEM) for
+ *   https: requests, e.g. a test's self-signed certificate.
+ * @property {boolean} [rejectUnauthorized=true] `false` accepts any TLS certificate. Tests only.
+ */
+
+/**
+ * An `XMLHttpRequest` for Node (asynchronous requests only), for Emscripten's fetch transport.
+ *
+ * Behaviour follows the WHATWG XMLHttpRequest Standard (https://xhr.spec.whatwg.org/) and the
+ * WHATWG Fetch Standard (https://fetch.spec.whatwg.org/), with these differences:
+ * - no CORS, no cookie jar, no cache, no proxies; `withCredentials` is stored and ignored;
+ * - redirects are never followed from https: to http: (network error `ERR_REDIRECT_DOWNGRADE`),
+ *   and Authorization, Cookie and Proxy-Authorization are dropped from the first hop to another
+ *   origin than the original request's onwards (RFC 9110 §15.4, Fetch "HTTP-redirect fetch");
+ * - `readystatechange` fires once per state change (the standard also fires it in LOADING
+ *   with every progress event), and `progress` fires once per received body chunk (no 50 ms
+ *   throttle);
+ * - handlers are the `on*` properties only (no `addEventListener`, no `upload`);
+ * - headers that control message framing (`Connection`, `Content-Length`, `Expect`, `Host`,
+ *   `Keep-Alive`, `TE`, `Trailer`, `Transfer-Encoding`, `Upgrade`) are silently ignored by
+ *   `setRequestHeader()` like forbidden headers in browsers; other browser-forbidden headers
+ *   (`Cookie`, `Accept-Encoding`, …) are sent;
+ * - no `Accept-Encoding` is sent by default, but a `gzip`/`x-gzip`/`deflate`/`br`
+ *   `Content-Encoding` in the response is decoded (unknown codings are delivered as is);
+ * - network failures keep their reason in {@link NodeXMLHttpRequest#errorCause}.
+ *
+ * Events are dispatched from network callbacks (never synchronously inside `send()`), except
+ * those the standard fires synchronously from `open()` (readystatechange to OPENED) and
+ * `abort()`. An exception thrown by a handler does not disturb the request: like Node's
+ * `EventTarget`, it is re-thrown on the next tick (an uncaught exception).
+ *
+ * Order of events for a successful request: readystatechange (HEADERS_RECEIVED),
+ * readystatechange (LOADING, with the first body bytes), progress (per chunk),
+ * readystatechange (DONE), load, loadend. For a failure: readystatechange (DONE), then
+ * error | timeout | abort, then loadend.
+ */
+export class NodeXMLHttpRequest {
+  /** readyState: constructed, `open()` not called yet. */
+  static UNSENT = UNSENT;
+  /** readyState: `open()` called; `setRequestHeader()` and `send()` allowed. */
+  static OPENED = OPENED;
+  /** readyState: status line and headers of the final (non-redirect) response received. */
+  static HEADERS_RECEIVED = HEADERS_RECEIVED;
+  /** readyState: body bytes are arriving. */
+  static LOADING = LOADING;
+  /** readyState: the request finished: complete body, network error, timeout or abort. */
+  static DONE = DONE;
+
+  /**
+   * Current state, 0–4: UNSENT, OPENED, HEADERS_RECEIVED, LOADING, DONE. Each change is
+   * followed by a `readystatechange` event (except the silent DONE → UNSENT of `abort()`).
+   * @type {number}
+   */
+  readyState = UNSENT;
+
+  /**
+   * HTTP status code of the final response; 0 before headers arrive and after a network error,
+   * timeout or abort. A writable data property: Emscripten's Fetch.js assigns it (strict mode).
+   * @type {number}
+   */
+  status = 0;
+
+  /**
+   * Reason phrase of the final response's status line as the server sent it (HTTP/1.1), '' when
+   * none, and after a network error, timeout or abort.
+   * @type {string}
+   */
+  statusText = '';
+
+  /**
+   * URL of the final response after redirects, without fragment; '' before headers arrive and
+   * after a network error, timeout or abort.
+   * @type {string}
+   */
+  responseURL = '';
+
+  /**
+   * Why the last request failed, `{ code, message }`, or null. `code` is Node's error code
+   * (`ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`, a TLS code, …) or one of this class's:
+   * `ERR_TOO_MANY_REDIRECTS`, `ERR_REDIRECT_DOWNGRADE`, `ERR_REDIRECT_UNSUPPORTED_SCHEME`,
+   * `ERR_REDIRECT_CREDENTIALS`, `ERR_INVALID_REDIRECT`, `ERR_UNSUPPORTED_SCHEME`,
+   * `ERR_CONTENT_DECODING_FAILED`, `ETIMEDOUT` (timeout) and `ABORT_ERR` (abort). `message` never
+   * holds a request header value (values of 4+ characters are replaced by `[REDACTED]`).
+   * Reset to null by `open()`. Not part of the XHR standard.
+   * @type {{ code: string, message: string } | null}
+   */
+  errorCause = null;
+
+  /**
+   * Called with a {@link NodeXHREvent} whenever `readyState` changes.
+   * @type {((this: NodeXMLHttpRequest, event: NodeXHREvent) => void) | null}
+   */
+  onreadystatechange = null;
+
+  /**
+   * Called once after `send()` (asynchronously), before any network event; loaded = total = 0.
+   * @type {((this: NodeXMLHttpRequest, event: NodeXHREvent) => void) | null}
+   */
+  onloadstart = null;
+
+  /**
+   * Called for every chunk of (decoded) response body with `loaded`, `total` and
+   * `lengthComputable`; once more at the end if the last count was not reported yet (so an
+   * empty body gives one progress event with loaded 0).
+   * @type {((this: NodeXMLHttpRequest, event: NodeXHREvent) => void) | null}
+   */
+  onprogress = null;
+
+  /**
+   * Called when the whole response has been received, whatever its status (a 404 is a load,
+   * not an error); readyState is DONE and `response` holds the body.
+   * @type {((this: NodeXMLHttpRequest, event: NodeXHREvent) => void) | null}
+   */
+  onload = null;
+
+  /**
+   * Called on a network error (no usable HTTP response: refused, DNS, TLS, reset, truncated
+   * body, bad content coding, refused or too many redirects). readyState DONE, status 0,
+   * response null; the reason is in `errorCause`. loaded = total = 0.
+   * @type {((this: NodeXMLHttpRequest, event: NodeXHREvent) => void) | null}
+   */
+  onerror = null;
+
+  /**
+   * Called when `timeout` ms passed before the request (redirects and body included) finished.
+   * readyState DONE, status 0, response null. loaded = total = 0.
+   * @type {((this: NodeXMLHttpRequest, event: NodeXHREvent) => void) | null}
+   */
+  ontimeout = null;
+
+  /**
+   * Called synchronously from `abort()` when it cancels a request in flight, after
+   * readystatechange to DONE; afterwards readyState is UNSENT. loaded = total = 0.
+   * @type {((this: NodeXMLHttpRequest, event: NodeXHREvent) => void) | null}
+   */
+  onabort = null;
+
+  /**
+   * Called last, after load, error, timeout or abort.
+   * @type {((this: NodeXMLHttpRequest, event: NodeXHREvent) => void) | null}
+   */
+  onloadend = null;
+
+  // --- private state -------------------------------------------------------------------------
+  #tls;
+  #method = 'GET';
+  #url = null;
+  /** @type {Map<string, { lower: string, name: string, value: string }>} */
+  #requestHeaders = new Map();
+  #sendFlag = false;
+  #timeoutMs = 0;
+  #withCredentials = false;
+  #responseType = '';
+  #overrideMime = null;
+  /** The request in flight (null when none): see #send. */
+  #fetch = null;
+  /** Bumped by open(), send() and abort(); event sequences stop when it changes under them. */
+  #generation = 0;
+  /** @type {Array<[string, string]>} lower-cased name, combined value, sorted by name */
+  #responseHeaders = [];
+  #bodyChunks = [];
+  #bodyLength = 0;
+  #responseFailed = false;
+  #responseObject = undefined;
+
+  /**
+   * @param {NodeXHROptions} [options] Node-only TLS settings; Emscripten passes none.
+   */
+  constructor(options = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError('NodeXMLHttpRequest options must be an object');
+    }
+    for (const key of Object.keys(options)) {
+      if (key !== 'ca' && key !== 'rejectUnauthorized') {
+        throw new TypeError(`Unknown NodeXMLHttpRequest option: ${key}`);
+      }
+    }
+    this.#tls = {};
+    if (options.ca !== undefined) this.#tls.ca = options.ca;
+    if (options.rejectUnauthorized !== undefined) {
+      if (typeof options.rejectUnauthorized !== 'boolean') {
+        throw new TypeError('rejectUnauthorized must be a boolean');
+      }
+      this.#tls.rejectUnauthorized = options.rejectUnauthorized;
+    }
+  }
+
+  /**
+   * Whole-request time limit in milliseconds, 0 (the default) for none. It covers connecting,
+   * every redirect hop and the whole body, measured from `send()`; when it passes, the request
+   * is cancelled (its socket destroyed), readyState becomes DONE, status 0, and `ontimeout`
+   * fires. May be changed while the request is in flight (measured from the same start, as the
+   * XHR standard says). Values convert like WebIDL `unsigned long`.
+   * @type {number}
+   */
+  get timeout() {
+    return this.#timeoutMs;
+  }
+
+  set timeout(value) {
+    const n = Math.trunc(Number(value));
+    this.#timeoutMs = Number.isFinite(n) ? ((n % 2 ** 32) + 2 ** 32) % 2 ** 32 : 0;
+    if (this.#fetch) this.#armTimer(this.#fetch);
+  }
+
+  /**
+   * Stored for API compatibility, no effect: Node has no cookie jar and no CORS. Settable only
+   * in UNSENT or OPENED before `send()` (else InvalidStateError), as in the XHR standard.
+   * @type {boolean}
+   */
+  get withCredentials() {
+    return this.#withCredentials;
+  }
+
+  set withCredentials(value) {
+    if ((this.readyState !== UNSENT && this.readyState !== OPENED) || this.#sendFlag) {
+      throw invalidState('withCredentials can only be set before send()');
+    }
+    this.#withCredentials = Boolean(value);
+  }
+
+  /**
+   * What `response` returns: `''` or `'text'` (a string), `'arraybuffer'` (an ArrayBuffer),
+   * `'json'` (parsed JSON or null), `'blob'` (a node:buffer Blob). Other values are ignored,
+   * as WebIDL ignores unknown enum values (`'document'` included: there is no DOM). Throws
+   * InvalidStateError in LOADING or DONE.
+   * @type {string}
+   */
+  get responseType() {
+    return this.#responseType;
+  }
+
+  set responseType(value) {
+    const type = String(value);
+    if (!['', 'text', 'arraybuffer', 'json', 'blob'].includes(type)) return;
+    if (this.readyState === LOADING || this.readyState === DONE) {
+      throw invalidState('responseType cannot be changed once the response is loading');
+    }
+    this.#responseType = type;
+  }
+
+  /**
+   * The response body, per `responseType`. For `'arraybuffer'`, `'json'` and `'blob'`: null
+   * until DONE and after a failure, else the complete (content-decoded) body, the same object
+   * on every read. For `''`/`'text'`: the body decoded so far as text ('' before LOADING).
+   * Text uses the charset of `overrideMimeType()` or of `Content-Type`, UTF-8 by default.
+   * @type {ArrayBuffer | string | object | Blob | null}
+   */
+  get response() {
+    if (this.#responseType === '' || this.#responseType === 'text') return this.#text();
+    if (this.readyState !== DONE || this.#responseFailed) return null;
+    if (this.#responseObject !== undefined) return this.#responseObject;
+    const bytes = concatChunks(this.#bodyChunks, this.#bodyLength);
+    switch (this.#responseType) {
+      case 'arraybuffer':
+        this.#responseObject = bytes.buffer;
+        break;
+      case 'blob':
+        this.#responseObject = new Blob([bytes], { type: this.#mimeType() ?? '' });
+        break;
+      case 'json':
+        try {
+          this.#responseObject = this.#bodyLength === 0 ? null : JSON.parse(decodeText(bytes, 'utf-8'));
+        } catch {
+          this.#responseObject = null;
+        }
+        break;
+      default:
+        this.#responseObject = null;
+    }
+    return this.#responseObject;
+  }
+
+  /**
+   * The body as text (see `response`). Throws InvalidStateError unless `responseType` is
+   * `''` or `'text'`, as in the XHR standard.
+   * @type {string}
+   */
+  get responseText() {
+    if (this.#responseType !== '' && this.#responseType !== 'text') {
+      throw invalidState(`responseText is only available if responseType is '' or 'text'`);
+    }
+    return this.#text();
+  }
+
+  /**
+   * Starts a new request: validates `method` and `url`, cancels any request in flight silently
+   * (no events), clears request headers and the previous response, and moves to OPENED (firing
+   * readystatechange synchronously, unless already OPENED), as the XHR standard's `open()`.
+   * @param {string} method HTTP method token; DELETE/GET/HEAD/OPTIONS/POST/PUT are upper-cased.
+   *   CONNECT, TRACE and TRACK throw SecurityError; a non-token throws SyntaxError.
+   * @param {string|URL} url Absolute URL (there is no document to resolve against); an
+   *   unparseable one throws SyntaxError. Schemes other than http:/https: fail at `send()` with a
+   *   network error (`ERR_UNSUPPORTED_SCHEME`).
+   * @param {boolean} [async=true] Must be true: synchronous requests throw NotSupportedError.
+   * @param {string|null} [username] When given, replaces the URL's username (Basic auth is sent
+   *   from URL credentials when no Authorization header is set).
+   * @param {string|null} [password] When given, replaces the URL's password.
+   */
+  open(method, url, async = true, username = null, password = null) {
+    if (arguments.length < 2) throw new TypeError('open() needs a method and a URL');
+    let m = String(method);
+    if (!TOKEN.test(m)) throw new DOMException(`'${m}' is not a valid HTTP method`, 'SyntaxError');
+    const upper = m.toUpperCase();
+    if (FORBIDDEN_METHODS.has(upper)) {
+      throw new DOMException(`'${m}' HTTP method is unsupported`, 'SecurityError');
+    }
+    if (NORMALIZED_METHODS.has(upper)) m = upper;
+    let parsed;
+    try {
+      parsed = new URL(String(url));
+    } catch {
+      throw new DOMException('open(): invalid URL', 'SyntaxError');
+    }
+    if (!async) {
+      throw new DOMException('Synchronous XMLHttpRequest is not supported in Node', 'NotSupportedError');
+    }
+    if (parsed.host !== '') {
+      if (username !== null && username !== undefined) parsed.username = String(username);
+      if (password !== null && password !== undefined) parsed.password = String(password);
+    }
+
+    this.#generation += 1;
+    if (this.#fetch) {
+      this.#teardown(this.#fetch);
+      this.#fetch = null;
+    }
+    this.#sendFlag = false;
+    this.#method = m;
+    this.#url = parsed;
+    this.#requestHeaders = new Map();
+    this.#resetResponse(false);
+    this.errorCause = null;
+    if (this.readyState !== OPENED) {
+      this.readyState = OPENED;
+      this.#fire('readystatechange');
+    }
+  }
+
+  /**
+   * Adds a request header (XHR standard): only in OPENED before `send()` (else
+   * InvalidStateError). The value is trimmed of leading/trailing HTTP whitespace; a name that
+   * is not a token, or a value with NUL, CR, LF or another control character, throws
+   * SyntaxError; characters above U+00FF throw TypeError (ByteString). Names are
+   * case-insensitive: a second call for the same name appends `, value` to the first. Framing
+   * headers (see the class description) are ignored.
+   * @param {string} name
+   * @param {string} value
+   */
+  setRequestHeader(name, value) {
+    if (this.readyState !== OPENED || this.#sendFlag) {
+      throw invalidState('setRequestHeader() needs an opened, unsent request');
+    }
+    const n = String(name);
+    const v = String(value).replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
+    if (!TOKEN.test(n)) throw new DOMException(`'${n}' is not a valid HTTP header name`, 'SyntaxError');
+    if (/[^\x00-\xff]/.test(v)) throw new TypeError(`Value of header '${n}' is not a ByteString`);
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(v)) {
+      throw new DOMException(`Value of header '${n}' holds an invalid character`, 'SyntaxError');
+    }
+    const lower = n.toLowerCase();
+    if (CONTROLLED_REQUEST_HEADERS.has(lower)) return;
+    const existing = this.#requestHeaders.get(lower);
+    if (existing) existing.value = `${existing.value}, ${v}`;
+    else this.#requestHeaders.set(lower, { lower, name: n, value: v });
+  }
+
+  /**
+   * Sets the MIME type used to decode a text response (its charset). Only before LOADING
+   * (else InvalidStateError).
+   * @param {string} mime e.g. `'text/plain; charset=x-user-defined'`.
+   */
+  overrideMimeType(mime) {
+    if (this.readyState === LOADING || this.readyState === DONE) {
+      throw invalidState('overrideMimeType() cannot be called once the response is loading');
+    }
+    this.#overrideMime = String(mime);
+  }
+
+  /**
+   * Sends the request. Only in OPENED and once (else InvalidStateError). Returns at once: the
+   * connection is made on a later tick and every event follows asynchronously (loadstart
+   * first). An `Accept` header accepting any type (star-slash-star) is added when none is set
+   * (Fetch); `Content-Length` is set from the body (0 for a bodiless POST/PUT).
+   * @param {null|undefined|string|ArrayBuffer|ArrayBufferView|URLSearchParams} [body] Ignored for
+   *   GET and HEAD. A string is sent as UTF-8 with `Content-Type: text/plain;charset=UTF-8`, and
+   *   URLSearchParams as `application/x-www-form-urlencoded;charset=UTF-8`, unless a Content-Type
+   *   was set. Bytes (Emscripten passes a Uint8Array or null) are sent as they are. Other values
+   *   are converted to strings.
+   */
+  send(body = null) {
+    if (this.readyState !== OPENED || this.#sendFlag) {
+      throw invalidState('send() needs an opened, unsent request');
+    }
+    let bytes = null;
+    let contentType = null;
+    if (this.#method !== 'GET' && this.#method !== 'HEAD' && body !== null && body !== undefined) {
+      if (body instanceof ArrayBuffer) {
+        bytes = Buffer.from(new Uint8Array(body.slice(0)));
+      } else if (ArrayBuffer.isView(body)) {
+        bytes = Buffer.from(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+      } else if (body instanceof URLSearchParams) {
+        bytes = Buffer.from(body.toString(), 'utf8');
+        contentType = 'application/x-www-form-urlencoded;charset=UTF-8';
+      } else {
+        bytes = Buffer.from(String(body), 'utf8');
+        contentType = 'text/plain;charset=UTF-8';
+      }
+    }
+    const headers = [...this.#requestHeaders.values()].map((h) => ({ ...h }));
+    if (contentType && !this.#requestHeaders.has('content-type')) {
+      headers.push({ lower: 'content-type', name: 'Content-Type', value: contentType });
+    }
+
+    this.#sendFlag = true;
+    this.#generation += 1;
+    this.#resetResponse(false);
+    const f = {
+      generation: this.#generation,
+      originalUrl: this.#url,
+      url: this.#url,
+      method: this.#method,
+      body: bytes,
+      headers,
+      secrets: secretsOf(headers, this.#url),
+      dropCredentials: false,
+      redirectCount: 0,
+      start: performance.now(),
+      timer: null,
+      req: null,
+      res: null,
+      decoders: [],
+      completed: false,
+      total: 0,
+      lastProgress: -1,
+    };
+    this.#fetch = f;
+    this.#armTimer(f);
+    process.nextTick(() => {
+      if (this.#fetch !== f) return;
+      this.#fireProgress('loadstart', 0, 0);
+      if (this.#fetch !== f) return;
+      this.#startHop(f, false);
+    });
+  }
+
+  /**
+   * Cancels the request in flight at once: its socket is destroyed and no network callback
+   * runs afterwards. If a request was in flight (OPENED after `send()`, HEADERS_RECEIVED or
+   * LOADING), the XHR standard's steps run synchronously: readyState DONE, status 0,
+   * readystatechange, abort, loadend; then readyState becomes UNSENT without an event (as it
+   * also does when called in DONE). Harmless when called again, before `send()` or after
+   * completion. `errorCause` becomes `{ code: 'ABORT_ERR', … }` when a request was cancelled.
+   */
+  abort() {
+    this.#generation += 1;
+    if (this.#fetch) {
+      this.#teardown(this.#fetch);
+      this.#fetch = null;
+    }
+    if ((this.readyState === OPENED && this.#sendFlag)
+        || this.readyState === HEADERS_RECEIVED || this.readyState === LOADING) {
+      this.errorCause = { code: 'ABORT_ERR', message: 'The request was aborted' };
+      this.#requestErrorSteps('abort');
+    }
+    if (this.readyState === DONE) {
+      this.readyState = UNSENT;
+      this.#resetResponse(true);
+    }
+  }
+
+  /**
+   * All response headers as the XHR standard serialises them: `name: value\r\n` lines with
+   * lower-cased names in byte order, repeated headers combined with `', '`, `Set-Cookie` and
+   * `Set-Cookie2` left out as browsers do. '' before HEADERS_RECEIVED and after a failure.
+   * @returns {string}
+   */
+  getAllResponseHeaders() {
+    return this.#responseHeaders.map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  }
+
+  /**
+   * One response header, case-insensitively, repeated ones combined with `', '`; null when
+   * absent (always for Set-Cookie), before HEADERS_RECEIVED and after a failure.
+   * @param {string} name
+   * @returns {string | null}
+   */
+  getResponseHeader(name) {
+    const lower = String(name).toLowerCase();
+    const entry = this.#responseHeaders.find(([n]) => n === lower);
+    return entry ? entry[1] : null;
+  }
+
+  // --- internals -----------------------------------------------------------------------------
+
+  #text() {
+    if (this.readyState !== LOADING && this.readyState !== DONE) return '';
+    if (this.#responseFailed) return '';
+    const bytes = concatChunks(this.#bodyChunks, this.#bodyLength);
+    return decodeText(bytes, charsetOf(this.#overrideMime) ?? charsetOf(this.#mimeType()));
+  }
+
+  #mimeType() {
+    return this.#overrideMime ?? this.getResponseHeader('content-type');
+  }
+
+  #resetResponse(failed) {
+    this.status = 0;
+    this.statusText = '';
+    this.responseURL = '';
+    this.#responseHeaders = [];
+    this.#bodyChunks = [];
+    this.#bodyLength = 0;
+    this.#responseFailed = failed;
+    this.#responseObject = undefined;
+  }
+
+  #fire(type) {
+    this.#dispatch(type, { type, target: this, currentTarget: this });
+  }
+
+  #fireProgress(type, loaded, total) {
+    this.#dispatch(type, {
+      type, target: this, currentTarget: this, loaded, total, lengthComputable: total !== 0,
+    });
+  }
+
+  #dispatch(type, event) {
+    const handler = this[`on${type}`];
+    if (typeof handler !== 'function') return;
+    try {
+      handler.call(this, event);
+    } catch (err) {
+      // Report, don't propagate (as browsers and Node's EventTarget do).
+      process.nextTick(() => {
+        throw err;
+      });
+    }
+  }
+
+  #armTimer(f) {
+    if (f.timer) {
+      clearTimeout(f.timer);
+      f.timer = null;
+    }
+    if (this.#timeoutMs === 0) return;
+    const remaining = this.#timeoutMs - (performance.now() - f.start);
+    f.timer = setTimeout(() => {
+      f.timer = null;
+      if (this.#fetch !== f) return;
+      if (this.#timeoutMs !== 0 && performance.now() - f.start < this.#timeoutMs) {
+        this.#armTimer(f); // a delay longer than setTimeout's maximum
+        return;
+      }
+      this.#fail(f, {
+        code: 'ETIMEDOUT', message: `The request timed out after ${this.#timeoutMs} ms`,
+      }, 'timeout');
+    }, Math.min(Math.max(0, Math.ceil(remaining)), MAX_TIMER_MS));
+  }
+
+  /** Cancels the network side of `f` (no events). */
+  #teardown(f) {
+    if (f.timer) {
+      clearTimeout(f.timer);
+      f.timer = null;
+    }
+    if (!f.completed) {
+      for (const d of f.decoders) d.destroy();
+      if (f.res) f.res.destroy();
+      if (f.req) f.req.destroy();
+    }
+  }
+
+  /** Network error / timeout: request error steps of the XHR standard. */
+  #fail(f, err, type = 'error') {
+    if (this.#fetch !== f) return;
+    this.#teardown(f);
+    this.#fetch = null;
+    this.errorCause = toErrorCause(err, f.secrets);
+    this.#requestErrorSteps(type);
+  }
+
+  #requestErrorSteps(type) {
+    const generation = this.#generation;
+    this.readyState = DONE;
+    this.#sendFlag = false;
+    this.#resetResponse(true);
+    this.#fire('readystatechange');
+    if (this.#generation !== generation) return;
+    this.#fireProgress(type, 0, 0);
+    if (this.#generation !== generation) return;
+    this.#fireProgress('loadend', 0, 0);
+  }
+
+  #startHop(f, isRetry) {
+    const url = f.url;
+    const isHttps = url.protocol === 'https:';
+    if (!isHttps && url.protocol !== 'http:') {
+      this.#fail(f, { code: 'ERR_UNSUPPORTED_SCHEME', message: `unsupported URL scheme ${url.protocol}` });
+      return;
+    }
+    const headers = {};
+    let hasAccept = false;
+    let hasAuthorization = false;
+    for (const { lower, name, value } of f.headers) {
+      if (f.dropCredentials && CREDENTIAL_HEADERS.has(lower)) continue;
+      headers[name] = value;
+      if (lower === 'accept') hasAccept = true;
+      if (lower === 'authorization') hasAuthorization = true;
+    }
+    if (!hasAccept) headers.Accept = '*/*';
+    if (!hasAuthorization && (url.username !== '' || url.password !== '')) {
+      const credentials = `${safeDecodeURIComponent(url.username)}:${safeDecodeURIComponent(url.password)}`;
+      headers.Authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
+    }
+    if (f.body) headers['Content-Length'] = String(f.body.length);
+    else if (f.method === 'POST' || f.method === 'PUT') headers['Content-Length'] = '0';
+
+    const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    const options = {
+      method: f.method,
+      hostname,
+      port: url.port || (isHttps ? 443 : 80),
+      path: `${url.pathname}${url.search}`,
+      headers,
+      agent: isHttps ? HTTPS_AGENT : HTTP_AGENT,
+    };
+    if (isHttps) Object.assign(options, this.#tls);
+
+    let req;
+    try {
+      req = (isHttps ? https : http).request(options);
+    } catch (err) {
+      this.#fail(f, err);
+      return;
+    }
+    f.req = req;
+    f.res = null;
+    f.retried = isRetry;
+    req.on('error', (err) => {
+      if (this.#fetch !== f || f.req !== req) return;
+      if (!f.res && req.reusedSocket && !f.retried && IDEMPOTENT_METHODS.has(f.method)
+          && STALE_SOCKET_CODES.has(err.code)) {
+        // The server closed the idle keep-alive connection as it was reused: retry once.
+        f.req = null;
+        req.destroy();
+        this.#startHop(f, true);
+        return;
+      }
+      this.#fail(f, err);
+    });
+    req.on('response', (res) => this.#onResponse(f, req, res));
+    req.end(f.body ?? undefined);
+  }
+
+  #onResponse(f, req, res) {
+    res.on('error', (err) => {
+      if (this.#fetch === f && f.res === res) this.#fail(f, err);
+    });
+    res.on('close', () => {
+      if (this.#fetch === f && f.res === res && !res.complete) {
+        this.#fail(f, { code: 'ECONNRESET', message: 'connection closed before the response was complete' });
+      }
+    });
+    if (this.#fetch !== f || f.req !== req) {
+      res.destroy();
+      return;
+    }
+    f.res = res;
+    const locations = [];
+    for (let i = 0; i < res.rawHeaders.length; i += 2) {
+      if (res.rawHeaders[i].toLowerCase() === 'location') locations.push(res.rawHeaders[i + 1]);
+    }
+    if (REDIRECT_STATUSES.has(res.statusCode) && locations.length > 0) {
+      this.#redirect(f, res, locations);
+    } else {
+      this.#receive(f, res);
+    }
+  }
+
+  #redirect(f, res, locations) {
+    // Keep a small, already-sized redirect body's connection for reuse; otherwise close it.
+    const length = res.headers['content-length'];
+    if (length !== undefined && /^\d+$/.test(length) && Number(length) <= 65536) {
+      res.resume();
+      const drainTimer = setTimeout(() => res.destroy(), 1000);
+      drainTimer.unref();
+      res.once('close', () => clearTimeout(drainTimer));
+    } else {
+      res.destroy();
+    }
+    f.res = null;
+    f.req = null;
+
+    if (new Set(locations).size > 1) {
+      this.#fail(f, { code: 'ERR_INVALID_REDIRECT', message: 'redirect with several different Location headers' });
+      return;
+    }
+    const plan = planRedirect({
+      status: res.statusCode,
+      location: latin1ToUtf8(locations[0]),
+      currentUrl: f.url,
+      originalUrl: f.originalUrl,
+      method: f.method,
+      redirectCount: f.redirectCount,
+    });
+    if (!plan.ok) {
+      this.#fail(f, plan);
+      return;
+    }
+    f.redirectCount += 1;
+    f.url = plan.url;
+    f.method = plan.method;
+    if (plan.dropBody) {
+      f.body = null;
+      f.headers = f.headers.filter((h) => !REQUEST_BODY_HEADERS.has(h.lower));
+    }
+    if (plan.crossOrigin) f.dropCredentials = true;
+    this.#startHop(f, false);
+  }
+
+  #receive(f, res) {
+    const headerMap = new Map();
+    for (let i = 0; i < res.rawHeaders.length; i += 2) {
+      const name = res.rawHeaders[i].toLowerCase();
+      if (name === 'set-cookie' || name === 'set-cookie2') continue;
+      const value = res.rawHeaders[i + 1];
+      headerMap.set(name, headerMap.has(name) ? `${headerMap.get(name)}, ${value}` : value);
+    }
+    this.#responseHeaders = [...headerMap].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    this.status = res.statusCode;
+    this.statusText = res.statusMessage ?? '';
+    this.responseURL = withoutFragment(f.url);
+
+    const hasBody = f.method !== 'HEAD' && !NULL_BODY_STATUSES.has(res.statusCode);
+    const codings = hasBody ? contentCodings(res.rawHeaders) : [];
+    const length = res.headers['content-length'];
+    f.total = hasBody && codings.length === 0 && length !== undefined && /^\d+$/.test(length)
+      ? Number(length) : 0;
+
+    this.readyState = HEADERS_RECEIVED;
+    this.#fire('readystatechange');
+    if (this.#fetch !== f) return;
+
+    const onBytes = (chunk) => this.#onBody(f, chunk);
+    let decoderIn = null;
+    let decoderOut = null;
+    const startDecoders = () => {
+      f.decoders = codings.map(createDecoder);
+      for (const d of f.decoders) {
+        d.on('error', (err) => {
+          if (this.#fetch === f) {
+            this.#fail(f, { code: 'ERR_CONTENT_DECODING_FAILED', message: `content decoding failed: ${err.message}` });
+          }
+        });
+      }
+      for (let i = 0; i + 1 < f.decoders.length; i += 1) f.decoders[i].pipe(f.decoders[i + 1]);
+      [decoderIn] = f.decoders;
+      decoderOut = f.decoders[f.decoders.length - 1];
+      decoderOut.on('data', onBytes);
+      decoderOut.on('end', () => this.#finish(f));
+    };
+    res.on('data', (chunk) => {
+      if (this.#fetch !== f) return;
+      if (codings.length === 0) {
+        onBytes(chunk);
+        return;
+      }
+      if (!decoderIn) startDecoders();
+      decoderIn.write(chunk);
+    });
+    res.on('end', () => {
+      if (this.#fetch !== f) return;
+      if (decoderIn) decoderIn.end();
+      else this.#finish(f); // no body bytes at all: nothing to decode
+    });
+  }
+
+  #onBody(f, chunk) {
+    if (this.#fetch !== f || chunk.length === 0) return;
+    this.#bodyChunks.push(chunk);
+    this.#bodyLength += chunk.length;
+    if (this.readyState === HEADERS_RECEIVED) {
+      this.readyState = LOADING;
+      this.#fire('readystatechange');
+      if (this.#fetch !== f) return;
+    }
+    f.lastProgress = this.#bodyLength;
+    this.#fireProgress('progress', this.#bodyLength, f.total);
+  }
+
+  #finish(f) {
+    if (this.#fetch !== f) return;
+    f.completed = true; // the socket went back to the pool; teardown must not touch it
+    if (f.timer) {
+      clearTimeout(f.timer);
+      f.timer = null;
+    }
+    if (f.lastProgress !== this.#bodyLength) {
+      f.lastProgress = this.#bodyLength;
+      this.#fireProgress('progress', this.#bodyLength, f.total);
+      if (this.#fetch !== f) return;
+    }
+    this.#fetch = null;
+    const generation = this.#generation;
+    const loaded = this.#bodyLength;
+    this.readyState = DONE;
+    this.#sendFlag = false;
+    this.#fire('readystatechange');
+    if (this.#generation !== generation) return;
+    this.#fireProgress('load', loaded, f.total);
+    if (this.#generation !== generation) return;
+    this.#fireProgress('loadend', loaded, f.total);
+  }
+}
+
+// The readyState constants are also on instances, as in the XHR standard.
+for (const [name, value] of Object.entries({ UNSENT, OPENED, HEADERS_RECEIVED, LOADING, DONE })) {
+  Object.defineProperty(NodeXMLHttpRequest.prototype, name, { value, enumerable: true });
+}
