@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite (what `npm test` runs): installs what is missing, builds the native core and
+# the WebAssembly module, then runs the native tests (CTest), the Node tests against the real module
+# and a real mock Prolific API, and the browser tests in headless Chromium.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+bash scripts/bootstrap.sh
+bash scripts/build.sh --native
+
+echo "== native tests (CTest)"
+(cd build/native && ctest --output-on-failure -j "$(nproc 2>/dev/null || echo 2)")
+
+echo "== Node and browser tests (node:test)"
+shopt -s nullglob
+node --test --test-concurrency=2 tests/*.test.mjs tests/browser/*.test.mjs
