@@ -1,0 +1,554 @@
+// Tests for scripts/mock-prolific.mjs (the mock Prolific API) and scripts/serve.mjs (the dev
+// server). Real servers on 127.0.0.1 port 0; global fetch (or node:http for raw paths) as client.
+import { test, describe, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { startMockProlific, DEMO_DATASET_IDS } from '../scripts/mock-prolific.mjs';
+import { startServer } from '../scripts/serve.mjs';
+
+const STATUS_PREFIX = '/api/v1/data-collection/datasets';
+
+/** URL of the status endpoint for a raw (already encoded) id segment. */
+function statusUrl(baseUrl, segment) {
+  return `${baseUrl}${STATUS_PREFIX}/${segment}/status`;
+}
+
+/** GET the status of `segment` with `Authorization: Token <token>` (no header if token is null). */
+function getStatus(baseUrl, segment, { token = 'mock-token', ...init } = {}) {
+  const headers = { ...(init.headers ?? {}) };
+  if (token !== null) headers.Authorization = `Token ${token}`;
+  return fetch(statusUrl(baseUrl, segment), { ...init, headers });
+}
+
+/**
+ * A request sent with node:http so the path goes out byte for byte (fetch normalises "..").
+ * @returns {Promise<{ status: number, headers: object, body: Buffer }>}
+ */
+function rawRequest(baseUrl, rawPath, { method = 'GET', headers = {} } = {}) {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ hostname, port, path: rawPath, method, headers, agent: false }, (res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('mock Prolific API', () => {
+  let mock;
+  before(async () => {
+    mock = await startMockProlific({ timeScale: 0.05 });
+  });
+  after(() => mock.close());
+  beforeEach(() => mock.reset());
+
+  test('exports the demo dataset ids and a loopback URL', () => {
+    assert.deepEqual(DEMO_DATASET_IDS, ['demo-ready', 'demo-slow', 'demo-error', 'demo-new']);
+    assert.match(mock.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(mock.url, `http://127.0.0.1:${mock.port}`);
+  });
+
+  describe('token check', () => {
+    test('a missing token is 401 "not provided"', async () => {
+      const res = await getStatus(mock.url, 'status-READY', { token: null });
+      assert.equal(res.status, 401);
+      assert.equal(res.headers.get('content-type'), 'application/json');
+      assert.deepEqual(await res.json(), {
+        error: {
+          status: 401,
+          error_code: 140100,
+          title: 'Not authenticated',
+          detail: 'Authentication credentials were not provided.',
+        },
+      });
+    });
+
+    test('a wrong token is 401 "Invalid token."', async () => {
+      const res = await getStatus(mock.url, 'status-READY', { token: 'wrong' });
+      assert.equal(res.status, 401);
+      const body = await res.json();
+      assert.equal(body.error.detail, 'Invalid token.');
+      assert.equal(body.error.error_code, 140100);
+    });
+
+    test('the right token is accepted and recorded', async () => {
+      const res = await getStatus(mock.url, 'status-READY');
+      assert.equal(res.status, 200);
+      assert.deepEqual(await res.json(), { status: 'READY' });
+      assert.equal(mock.requests.length, 1);
+      const [request] = mock.requests;
+      assert.equal(request.method, 'GET');
+      assert.equal(request.path, `${STATUS_PREFIX}/status-READY/status`);
+      assert.equal(request.headers.authorization, 'Token mock-token');
+      assert.equal(request.host, `127.0.0.1:${mock.port}`);
+      assert.equal(typeof request.time, 'number');
+    });
+
+    test('token: null disables the check', async () => {
+      const open = await startMockProlific({ token: null });
+      try {
+        const res = await getStatus(open.url, 'status-READY', { token: null });
+        assert.equal(res.status, 200);
+        assert.deepEqual(await res.json(), { status: 'READY' });
+      } finally {
+        await open.close();
+      }
+    });
+  });
+
+  test('CORS headers on answers, and a 204 preflight with no token', async () => {
+    const preflight = await fetch(statusUrl(mock.url, 'demo-ready'), {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://example.test', 'Access-Control-Request-Method': 'GET' },
+    });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
+    assert.equal(preflight.headers.get('access-control-allow-methods'), 'GET, OPTIONS');
+    assert.equal(preflight.headers.get('access-control-allow-headers'), 'Authorization, Content-Type');
+    assert.equal(preflight.headers.get('access-control-max-age'), '600');
+
+    const denied = await getStatus(mock.url, 'status-READY', { token: null });
+    assert.equal(denied.headers.get('access-control-allow-origin'), '*');
+    assert.equal(denied.headers.get('access-control-expose-headers'), 'Retry-After');
+    await denied.arrayBuffer();
+  });
+
+  test('demo timelines follow the scaled clock from the first read', async () => {
+    // timeScale 0.05: demo-ready UNINITIALISED 0-150 ms, PROCESSING 150-500 ms, READY after;
+    // demo-error UNINITIALISED 0-100 ms, PROCESSING 100-400 ms, ERROR after.
+    const read = async (id) => (await (await getStatus(mock.url, id)).json()).status;
+    const start = Date.now();
+    assert.equal(await read('demo-ready'), 'UNINITIALISED');
+    assert.equal(await read('demo-error'), 'UNINITIALISED');
+    assert.equal(await read('demo-new'), 'UNINITIALISED');
+    await sleep(300 - (Date.now() - start));
+    assert.equal(await read('demo-ready'), 'PROCESSING');
+    assert.equal(await read('demo-error'), 'PROCESSING');
+    await sleep(650 - (Date.now() - start));
+    assert.equal(await read('demo-ready'), 'READY');
+    assert.equal(await read('demo-error'), 'ERROR');
+    assert.equal(await read('demo-new'), 'UNINITIALISED');
+    assert.equal(await read('demo-slow'), 'UNINITIALISED', 'demo-slow starts at its own first read');
+
+    mock.reset();
+    assert.equal(mock.requests.length, 0);
+    assert.equal(await read('demo-ready'), 'UNINITIALISED', 'reset() restarts the timeline');
+  });
+
+  test('status-<VALUE> answers that value', async () => {
+    for (const value of ['READY', 'ERROR', 'PROCESSING', 'UNINITIALISED', 'SOMETHING_NEW']) {
+      const res = await getStatus(mock.url, `status-${value}`);
+      assert.equal(res.status, 200);
+      assert.deepEqual(await res.json(), { status: value });
+    }
+  });
+
+  test('unknown ids, other paths, other methods and bad encoding', async () => {
+    const unknown = await getStatus(mock.url, 'no-such-dataset');
+    assert.equal(unknown.status, 404);
+    assert.deepEqual(await unknown.json(), {
+      error: {
+        status: 404,
+        error_code: 140400,
+        title: 'Not found',
+        detail: 'Dataset not found or you do not have permissions.',
+      },
+    });
+
+    const otherPath = await fetch(`${mock.url}/api/v1/studies/`, {
+      headers: { Authorization: 'Token mock-token' },
+    });
+    assert.equal(otherPath.status, 404);
+    assert.equal((await otherPath.json()).error.status, 404);
+
+    const post = await getStatus(mock.url, 'status-READY', { method: 'POST' });
+    assert.equal(post.status, 405);
+    assert.equal((await post.json()).error.status, 405);
+
+    const badEncoding = await getStatus(mock.url, 'bad%E0%A4%A');
+    assert.equal(badEncoding.status, 400);
+    assert.equal((await badEncoding.json()).error.status, 400);
+  });
+
+  test('http-<code> answers that code with a Prolific error body', async () => {
+    const res = await getStatus(mock.url, 'http-503');
+    assert.equal(res.status, 503);
+    assert.deepEqual(await res.json(), {
+      error: { status: 503, error_code: 150300, title: 'Service Unavailable', detail: 'Simulated 503.' },
+    });
+  });
+
+  test('detail-object carries field errors and additional_information', async () => {
+    const res = await getStatus(mock.url, 'detail-object');
+    assert.equal(res.status, 422);
+    const { error } = await res.json();
+    assert.deepEqual(error.detail, {
+      name: ['This field is required.'],
+      workspace_id: ['Not a valid id.', 'Required.'],
+    });
+    assert.equal(error.additional_information, 'See the API reference.');
+  });
+
+  test('flaky-<n> fails n times, then answers READY', async () => {
+    const statuses = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await getStatus(mock.url, 'flaky-2');
+      statuses.push(res.status);
+      await res.arrayBuffer();
+    }
+    assert.deepEqual(statuses, [503, 503, 200, 200]);
+
+    const throttled = await getStatus(mock.url, 'flaky429-1');
+    assert.equal(throttled.status, 429);
+    assert.equal(throttled.headers.get('retry-after'), '0');
+    await throttled.arrayBuffer();
+    assert.deepEqual(await (await getStatus(mock.url, 'flaky429-1')).json(), { status: 'READY' });
+  });
+
+  test('rate-limited-<n> sends Retry-After in seconds', async () => {
+    const res = await getStatus(mock.url, 'rate-limited-7');
+    assert.equal(res.status, 429);
+    assert.equal(res.headers.get('retry-after'), '7');
+    assert.equal((await res.json()).error.status, 429);
+
+    const dated = await getStatus(mock.url, 'retry-after-date');
+    assert.equal(dated.status, 503);
+    const delayMs = Date.parse(dated.headers.get('retry-after')) - Date.now();
+    assert.ok(delayMs > 1000 && delayMs <= 3000, `Retry-After date ${delayMs} ms ahead`);
+    await dated.arrayBuffer();
+  });
+
+  test('redirect-cross points to the other loopback name of the same server', async () => {
+    const res = await getStatus(mock.url, 'redirect-cross', { redirect: 'manual' });
+    assert.equal(res.status, 302);
+    assert.equal(res.headers.get('location'),
+      `http://localhost:${mock.port}${STATUS_PREFIX}/status-READY/status`);
+
+    const fromLocalhost = await rawRequest(mock.url, `${STATUS_PREFIX}/redirect-cross/status`, {
+      headers: { Host: `localhost:${mock.port}`, Authorization: 'Token mock-token' },
+    });
+    assert.equal(fromLocalhost.status, 302);
+    assert.equal(fromLocalhost.headers.location,
+      `http://127.0.0.1:${mock.port}${STATUS_PREFIX}/status-READY/status`);
+
+    // Followed by fetch: the second request reaches the same server under the other host name,
+    // and `requests` shows which Authorization header it carried (fetch drops it cross-origin).
+    mock.reset();
+    const followed = await getStatus(mock.url, 'redirect-cross');
+    await followed.arrayBuffer();
+    assert.equal(mock.requests.length, 2);
+    assert.equal(mock.requests[0].headers.authorization, 'Token mock-token');
+    assert.equal(mock.requests[1].host, `localhost:${mock.port}`);
+    assert.equal(mock.requests[1].headers.authorization, undefined);
+    assert.equal(followed.status, 401);
+  });
+
+  test('redirect-same and redirect-many-<n> stay on the same origin', async () => {
+    const same = await getStatus(mock.url, 'redirect-same', { redirect: 'manual' });
+    assert.equal(same.status, 302);
+    assert.equal(same.headers.get('location'), `${STATUS_PREFIX}/status-READY/status`);
+
+    const chain = await getStatus(mock.url, 'redirect-many-3');
+    assert.equal(chain.status, 200);
+    assert.deepEqual(await chain.json(), { status: 'READY' });
+    assert.deepEqual(mock.requests.slice(1).map((r) => r.path), [
+      `${STATUS_PREFIX}/redirect-many-3/status`,
+      `${STATUS_PREFIX}/redirect-many-2/status`,
+      `${STATUS_PREFIX}/redirect-many-1/status`,
+      `${STATUS_PREFIX}/redirect-many-0/status`,
+    ]);
+  });
+
+  test('reset sends headers then drops the connection mid-body', async () => {
+    const res = await getStatus(mock.url, 'reset');
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-length'), '100');
+    await assert.rejects(res.text());
+  });
+
+  test('close drops the connection without an answer', async () => {
+    await assert.rejects(getStatus(mock.url, 'close'), TypeError);
+  });
+
+  test('echo-token puts the Authorization header into the error', async () => {
+    const res = await getStatus(mock.url, 'echo-token');
+    assert.equal(res.status, 400);
+    const { error } = await res.json();
+    assert.ok(error.title.includes('Token mock-token'));
+    assert.ok(error.detail.includes('Token mock-token'));
+  });
+
+  test('body-shape scenarios send the exact bytes', async () => {
+    const bytes = async (id) => Buffer.from(await (await getStatus(mock.url, id)).arrayBuffer());
+    assert.equal((await bytes('truncated')).toString(), '{"status": "REA');
+    assert.equal((await bytes('wrong-type')).toString(), '{"status": 5}');
+    assert.equal((await bytes('no-status')).toString(), '{}');
+    assert.deepEqual([...(await bytes('bom')).subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+    assert.deepEqual(await bytes('bad-utf8'),
+      Buffer.concat([Buffer.from('{"status":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]));
+    const deep = await bytes('deep');
+    assert.equal(deep.length, 200_000);
+    assert.equal(deep[99_999], '['.charCodeAt(0));
+    assert.equal(deep[100_000], ']'.charCodeAt(0));
+
+    const accepted = await getStatus(mock.url, 'accepted-202');
+    assert.equal(accepted.status, 202);
+    assert.deepEqual(await accepted.json(), { status: 'READY' });
+    const noContent = await getStatus(mock.url, 'no-content-204');
+    assert.equal(noContent.status, 204);
+  });
+
+  test('huge is 5 MiB with Content-Length; huge-chunked has none', async () => {
+    const huge = await getStatus(mock.url, 'huge');
+    assert.equal(huge.headers.get('content-length'), String(5 * 1024 * 1024));
+    const hugeBody = await huge.text();
+    assert.equal(Buffer.byteLength(hugeBody), 5 * 1024 * 1024);
+    assert.equal(JSON.parse(hugeBody).status, 'READY');
+
+    const chunked = await getStatus(mock.url, 'huge-chunked');
+    assert.equal(chunked.headers.get('content-length'), null);
+    assert.equal(chunked.headers.get('transfer-encoding'), 'chunked');
+    assert.equal((await chunked.arrayBuffer()).byteLength, 5 * 1024 * 1024);
+  });
+
+  test('setHandler overrides one id and counts its requests', async () => {
+    mock.setHandler('custom', (req, res, ctx) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ status: ctx.count < 2 ? 'PROCESSING' : 'READY' }));
+    });
+    try {
+      assert.deepEqual(await (await getStatus(mock.url, 'custom')).json(), { status: 'PROCESSING' });
+      assert.deepEqual(await (await getStatus(mock.url, 'custom')).json(), { status: 'READY' });
+    } finally {
+      mock.setHandler('custom', null);
+    }
+    assert.equal((await getStatus(mock.url, 'custom')).status, 404);
+  });
+
+  test('close() resolves promptly while slow scenarios are in flight', async () => {
+    const slow = await startMockProlific();
+    // Settle into values at once so that the rejections are never unhandled.
+    const outcome = (promise) => promise.then(() => 'answered', (err) => err);
+    const headersOutcome = outcome(getStatus(slow.url, 'slow-headers'));
+    const slowBody = await getStatus(slow.url, 'slow-body');
+    assert.equal(slowBody.status, 200);
+    const bodyOutcome = outcome(slowBody.text());
+    await sleep(50);
+    const started = Date.now();
+    await slow.close();
+    assert.ok(Date.now() - started < 1000, 'close() took too long');
+    assert.ok((await headersOutcome) instanceof TypeError, 'slow-headers request fails');
+    assert.ok((await bodyOutcome) instanceof TypeError, 'slow-body read fails');
+  });
+});
+
+describe('dev server (serve.mjs)', () => {
+  let root;
+  let server;
+
+  before(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'serve-test-'));
+    await mkdir(path.join(root, 'web'), { recursive: true });
+    await mkdir(path.join(root, 'src', 'js'), { recursive: true });
+    await mkdir(path.join(root, 'dist'), { recursive: true });
+    await writeFile(path.join(root, 'web', 'index.html'), '<!doctype html><title>Dashboard</title>');
+    await writeFile(path.join(root, 'web', 'app.css'), 'body { margin: 0; }');
+    await writeFile(path.join(root, 'src', 'js', 'x.js'), 'export const x = 1;\n');
+    await writeFile(path.join(root, 'src', 'js', 'x.d.ts'), 'export const x: number;\n');
+    await writeFile(path.join(root, 'dist', 'x.wasm'), Buffer.from([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+    await writeFile(path.join(root, 'package.json'), '{"secret": true}');
+    server = await startServer({ port: 0, root, env: {} });
+  });
+  after(async () => {
+    await server?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+  beforeEach(() => server.mock.reset());
+
+  test('serves web/index.html at / with security headers', async () => {
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const res = await fetch(`${server.url}/`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'text/html; charset=utf-8');
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    assert.equal(res.headers.get('content-security-policy'),
+      "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
+      "img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'");
+    assert.equal(await res.text(), '<!doctype html><title>Dashboard</title>');
+  });
+
+  test('serves src/js and dist under /pkg with the right content types', async () => {
+    const js = await fetch(`${server.url}/pkg/src/js/x.js`);
+    assert.equal(js.status, 200);
+    assert.equal(js.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    assert.equal(await js.text(), 'export const x = 1;\n');
+
+    const dts = await fetch(`${server.url}/pkg/src/js/x.d.ts`);
+    assert.equal(dts.headers.get('content-type'), 'text/plain; charset=utf-8');
+    await dts.arrayBuffer();
+
+    const wasm = await fetch(`${server.url}/pkg/dist/x.wasm`);
+    assert.equal(wasm.status, 200);
+    assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+    assert.deepEqual([...new Uint8Array(await wasm.arrayBuffer())], [0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+
+    const css = await fetch(`${server.url}/app.css`);
+    assert.equal(css.headers.get('content-type'), 'text/css; charset=utf-8');
+    assert.equal(css.headers.get('content-security-policy'), null);
+    await css.arrayBuffer();
+  });
+
+  test('HEAD works, other methods and missing files do not', async () => {
+    const head = await fetch(`${server.url}/pkg/src/js/x.js`, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('content-length'), String('export const x = 1;\n'.length));
+
+    const post = await fetch(`${server.url}/index.html`, { method: 'POST' });
+    assert.equal(post.status, 405);
+    await post.arrayBuffer();
+
+    const missing = await fetch(`${server.url}/nope.js`);
+    assert.equal(missing.status, 404);
+    await missing.arrayBuffer();
+  });
+
+  test('refuses path traversal, plain and percent-encoded', async () => {
+    for (const rawPath of [
+      '/pkg/src/js/../../package.json',
+      '/pkg/src/js/%2e%2e/%2e%2e/package.json',
+      '/pkg/dist/..%2f..%2fpackage.json',
+      '/../package.json',
+      '/%2e%2e/package.json',
+      '/pkg/src/js/x.js%00.html',
+    ]) {
+      const res = await rawRequest(server.url, rawPath);
+      assert.equal(res.status, 404, rawPath);
+      assert.ok(!res.body.toString().includes('secret'), rawPath);
+    }
+  });
+
+  test('forwards the status endpoint to the built-in mock with its token', async () => {
+    assert.equal(server.upstream, 'built-in mock Prolific API');
+    const res = await fetch(statusUrl(server.url, 'status-READY'), {
+      headers: { Authorization: 'Token from-the-browser', Cookie: 'session=abc', Accept: 'application/json' },
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'application/json');
+    assert.deepEqual(await res.json(), { status: 'READY' });
+
+    assert.equal(server.mock.requests.length, 1);
+    const [forwarded] = server.mock.requests;
+    assert.equal(forwarded.method, 'GET');
+    assert.equal(forwarded.headers.authorization, 'Token mock-token');
+    assert.equal(forwarded.headers.cookie, undefined);
+    assert.equal(forwarded.headers.accept, 'application/json');
+  });
+
+  test('forwards the id segment exactly as received', async () => {
+    const res = await fetch(statusUrl(server.url, 'status-A%20B'));
+    assert.deepEqual(await res.json(), { status: 'A B' });
+    assert.equal(server.mock.requests[0].path, `${STATUS_PREFIX}/status-A%20B/status`);
+  });
+
+  test('passes errors and Retry-After through', async () => {
+    const res = await fetch(statusUrl(server.url, 'rate-limited-3'));
+    assert.equal(res.status, 429);
+    assert.equal(res.headers.get('retry-after'), '3');
+    assert.equal((await res.json()).error.status, 429);
+  });
+
+  test('refuses other /api paths and methods without calling upstream', async () => {
+    for (const rawPath of [
+      '/api/v1/studies/',
+      '/api/v1/data-collection/datasets/x/upload-url/file.csv',
+      '/api/v1/data-collection/datasets/../status',
+      '/api/v1/data-collection/datasets/%2e%2e/status',
+      '/api/v1/data-collection/datasets/a%2Fb/status',
+      '/api/v1/data-collection/datasets//status',
+      '/api',
+    ]) {
+      const res = await rawRequest(server.url, rawPath);
+      assert.equal(res.status, 404, rawPath);
+      assert.equal(res.headers['content-type'], 'application/json');
+      assert.equal(JSON.parse(res.body).error.status, 404, rawPath);
+    }
+    const post = await fetch(statusUrl(server.url, 'status-READY'), { method: 'POST' });
+    assert.equal(post.status, 405);
+    assert.equal((await post.json()).error.status, 405);
+    assert.equal(server.mock.requests.length, 0);
+  });
+
+  test('turns an upstream redirect into 502', async () => {
+    const res = await fetch(statusUrl(server.url, 'redirect-same'), { redirect: 'manual' });
+    assert.equal(res.status, 502);
+    assert.equal(res.headers.get('location'), null);
+    const { error } = await res.json();
+    assert.equal(error.status, 502);
+    assert.match(error.detail, /Upstream redirect refused/);
+    assert.equal(server.mock.requests.length, 1, 'the redirect is not followed');
+  });
+});
+
+describe('dev server with PROLIFIC_TOKEN', () => {
+  test('uses PROLIFIC_URL (with a path prefix) and adds PROLIFIC_TOKEN', async () => {
+    const upstream = await startMockProlific({ token: 'real-token', pathPrefix: '/gateway' });
+    const server = await startServer({
+      port: 0,
+      env: { PROLIFIC_TOKEN: 'real-token', PROLIFIC_URL: upstream.url },
+    });
+    try {
+      assert.equal(server.mock, undefined);
+      assert.equal(server.upstream, upstream.url);
+      assert.ok(!JSON.stringify(server).includes('real-token'));
+      const res = await fetch(statusUrl(server.url, 'status-READY'));
+      assert.deepEqual(await res.json(), { status: 'READY' });
+      assert.equal(upstream.requests[0].path, `/gateway${STATUS_PREFIX}/status-READY/status`);
+      assert.equal(upstream.requests[0].headers.authorization, 'Token real-token');
+    } finally {
+      await server.close();
+      await upstream.close();
+    }
+  });
+
+  test('an unreachable upstream is 502, a silent one 504', async () => {
+    const upstream = await startMockProlific({ token: 'real-token' });
+    const server = await startServer({
+      port: 0,
+      env: { PROLIFIC_TOKEN: 'real-token', PROLIFIC_URL: upstream.url },
+      upstreamTimeoutMs: 200,
+    });
+    try {
+      const slow = await fetch(statusUrl(server.url, 'slow-headers'));
+      assert.equal(slow.status, 504);
+      assert.equal((await slow.json()).error.status, 504);
+
+      await upstream.close();
+      const down = await fetch(statusUrl(server.url, 'status-READY'));
+      assert.equal(down.status, 502);
+      const { error } = await down.json();
+      assert.equal(error.status, 502);
+      assert.ok(!JSON.stringify(error).includes('real-token'));
+    } finally {
+      await server.close();
+      await upstream.close();
+    }
+  });
+
+  test('refuses plain http to a non-loopback host', async () => {
+    await assert.rejects(
+      startServer({ port: 0, env: { PROLIFIC_TOKEN: 't', PROLIFIC_URL: 'http://example.com' } }),
+      TypeError,
+    );
+  });
+});
