@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "lifecycle.hpp"
 #include "response.hpp"
 #include "retry.hpp"
 
@@ -26,6 +27,10 @@ std::optional<Error> validate_wait_options(const WaitOptions& wait) {
 
 }  // namespace
 
+bool is_idempotent(RequestKind kind) {
+  return kind == RequestKind::dataset_status || kind == RequestKind::import_status;
+}
+
 Result<StatusOperation> StatusOperation::create(std::string dataset_id, const ClientOptions& options,
                                                 std::optional<WaitOptions> wait, std::uint64_t seed) {
   Result<HttpRequest> request = build_status_request(dataset_id, options);
@@ -33,12 +38,22 @@ Result<StatusOperation> StatusOperation::create(std::string dataset_id, const Cl
   if (wait) {
     if (auto error = validate_wait_options(*wait)) return *error;
   }
+  std::string subject = "dataset " + quote_dataset_id(dataset_id);
+  return for_request(RequestKind::dataset_status, std::move(request.value()), std::move(dataset_id),
+                     std::move(subject), options.token.value_or(""), options.max_retries, wait, seed);
+}
+
+StatusOperation StatusOperation::for_request(RequestKind kind, HttpRequest request, std::string dataset_id,
+                                             std::string subject, std::string token, int max_retries,
+                                             std::optional<WaitOptions> wait, std::uint64_t seed) {
   StatusOperation operation;
+  operation.kind_ = kind;
   operation.dataset_id_ = std::move(dataset_id);
-  operation.token_ = options.token.value_or("");
-  operation.request_ = std::move(request.value());
-  operation.max_retries_ = options.max_retries;
-  operation.wait_ = wait;
+  operation.subject_ = std::move(subject);
+  operation.token_ = std::move(token);
+  operation.request_ = std::move(request);
+  operation.max_retries_ = max_retries;
+  if (kind == RequestKind::dataset_status || kind == RequestKind::import_status) operation.wait_ = wait;
   operation.random_state_ = seed ? seed : 0x9e3779b97f4a7c15ULL;
   return operation;
 }
@@ -86,17 +101,19 @@ Action StatusOperation::finish(Error error) {
   return action;
 }
 
-Action StatusOperation::finish_status(std::string status) {
+Action StatusOperation::finish_status(std::string status, std::string json) {
   Action action;
   action.type = Action::Type::finish;
   action.status = std::move(status);
+  action.json = std::move(json);
   return action;
 }
 
 Action StatusOperation::deadline_passed() {
+  const char* terminal = kind_ == RequestKind::import_status ? "complete, partial, failed or pending_schema"
+                                                             : "READY or ERROR";
   Error error = make_error(ErrorKind::timeout,
-                           "Dataset " + quote_dataset_id(dataset_id_) + " was not READY or ERROR within " +
-                               format_ms(wait_->deadline_ms) +
+                           "The " + subject_ + " was not " + terminal + " within " + format_ms(wait_->deadline_ms) +
                                (last_status_.empty() ? std::string() : " (last status " + last_status_ + ")"));
   error.timeout_ms = wait_->deadline_ms;
   return finish(std::move(error));
@@ -107,22 +124,22 @@ Error StatusOperation::error_from(const TransportResult& result) const {
   switch (result.kind) {
     case TransportResult::Kind::network_error: {
       Error error = make_error(ErrorKind::network,
-                               "Could not reach " + origin + " for dataset " + quote_dataset_id(dataset_id_) +
+                               "Could not reach " + origin + " for the " + subject_ +
                                    (result.cause.empty() ? std::string(" (connection failed, refused by CORS, or a redirect was refused)")
                                                          : ": " + redact(result.cause, token_)));
       error.cause = redact(result.cause, token_);
       return error;
     }
     case TransportResult::Kind::timeout: {
-      Error error = make_error(ErrorKind::timeout, "No answer from " + origin + " for dataset " +
-                                                       quote_dataset_id(dataset_id_) + " within " +
+      Error error = make_error(ErrorKind::timeout, "No answer from " + origin + " for the " + subject_ +
+                                                       " within " +
                                                        format_ms(attempt_timeout_ms_));
       error.timeout_ms = attempt_timeout_ms_;
       return error;
     }
     case TransportResult::Kind::body_too_large: {
       Error error = make_error(ErrorKind::invalid_response,
-                               "The answer for dataset " + quote_dataset_id(dataset_id_) + " is larger than " +
+                               "The answer for the " + subject_ + " is larger than " +
                                    std::to_string(max_body_bytes) + " bytes");
       error.http_status = result.http_status;
       error.body_snippet = body_snippet(result.body, token_);
@@ -134,27 +151,55 @@ Error StatusOperation::error_from(const TransportResult& result) const {
   std::optional<std::string> retry_after = find_header(result.headers, "retry-after");
   std::optional<double> retry_after_ms;
   if (retry_after) retry_after_ms = parse_retry_after(*retry_after, result.wall_clock_ms);
-  return parse_error_response(result.http_status, result.body, retry_after_ms, token_, dataset_id_);
+  return parse_error_response(result.http_status, result.body, retry_after_ms, token_, subject_);
 }
 
 Action StatusOperation::on_transport_result(const TransportResult& result, double now_ms) {
   if (result.kind == TransportResult::Kind::timeout && wait_ && attempt_capped_by_deadline_) {
     return deadline_passed();
   }
-  if (result.kind == TransportResult::Kind::response && result.http_status >= 200 && result.http_status < 300) {
-    Result<std::string> status = parse_status_body(result.http_status, result.body, token_);
-    if (!status.ok()) {
-      Error error = status.error();
-      error.message += " (dataset " + quote_dataset_id(dataset_id_) + ")";
-      return finish(std::move(error));
-    }
-    return after_read(std::move(status.value()), now_ms);
+  if (result.kind != TransportResult::Kind::response || result.http_status < 200 || result.http_status >= 300) {
+    return after_failure(error_from(result), now_ms);
   }
-  return after_failure(error_from(result), now_ms);
+  auto invalid = [&](Error error) {
+    error.message += " (" + subject_ + ")";
+    return finish(std::move(error));
+  };
+  switch (kind_) {
+    case RequestKind::dataset_status: {
+      Result<std::string> status = parse_status_body(result.http_status, result.body, token_);
+      if (!status.ok()) return invalid(status.error());
+      return after_read(std::move(status.value()), "", now_ms);
+    }
+    case RequestKind::import_status: {
+      Result<ImportStatus> job = parse_import_status(result.http_status, result.body, token_);
+      if (!job.ok()) return invalid(job.error());
+      return after_read(std::move(job.value().status), std::move(job.value().json), now_ms);
+    }
+    case RequestKind::create_dataset: {
+      Result<std::string> created = parse_created_dataset(result.http_status, result.body, token_);
+      if (!created.ok()) return invalid(created.error());
+      return finish_status("", std::move(created.value()));
+    }
+    case RequestKind::upload_url: {
+      Result<std::string> upload_url = parse_upload_url(result.http_status, result.body, token_);
+      if (!upload_url.ok()) return invalid(upload_url.error());
+      return finish_status("", std::move(upload_url.value()));
+    }
+    case RequestKind::upload:
+      return finish_status("", "{\"httpStatus\":" + std::to_string(result.http_status) + "}");
+  }
+  return finish_status("", "");
+}
+
+bool StatusOperation::should_retry(const Error& error) const {
+  if (is_idempotent(kind_)) return is_retryable(error);
+  if (error.kind != ErrorKind::api) return false;
+  return error.http_status == 429 || (error.http_status == 503 && error.retry_after_ms.has_value());
 }
 
 Action StatusOperation::after_failure(Error error, double now_ms) {
-  bool retry = is_retryable(error) && (wait_ || failures_in_a_row_ < max_retries_);
+  bool retry = should_retry(error) && (wait_ || failures_in_a_row_ < max_retries_);
   if (!retry) return finish(std::move(error));
   double delay = retry_delay_ms(error.retry_after_ms, failures_in_a_row_, next_random());
   ++failures_in_a_row_;
@@ -169,19 +214,19 @@ Action StatusOperation::after_failure(Error error, double now_ms) {
   return action;
 }
 
-Action StatusOperation::after_read(std::string status, double now_ms) {
+Action StatusOperation::after_read(std::string status, std::string json, double now_ms) {
   failures_in_a_row_ = 0;
-  if (!wait_) return finish_status(std::move(status));
+  if (!wait_) return finish_status(std::move(status), std::move(json));
   ++reads_;
   last_status_ = status;
-  StatusReport report{status, reads_, now_ms - start_ms_};
+  StatusReport report{status, json, reads_, now_ms - start_ms_};
   Action action;
-  if (status == "READY") {
-    action = finish_status(status);
-  } else if (status == "ERROR") {
+  bool import_job = kind_ == RequestKind::import_status;
+  if ((import_job && is_terminal_import_status(status)) || (!import_job && status == "READY")) {
+    action = finish_status(status, std::move(json));
+  } else if (!import_job && status == "ERROR") {
     Error error = make_error(ErrorKind::dataset_processing,
-                             "Processing of dataset " + quote_dataset_id(dataset_id_) +
-                                 " failed: the Prolific API reports status ERROR");
+                             "Processing of the " + subject_ + " failed: the Prolific API reports status ERROR");
     error.status = status;
     action = finish(std::move(error));
   } else {

@@ -35,9 +35,24 @@ struct TransportResult {
   double wall_clock_ms = 0;  ///< ms since the Unix epoch when it ended (for an HTTP-date Retry-After)
 };
 
-/// A successful read handed to waitForDataset's onStatus.
+/// What one operation asks the API for; it decides how answers are read and what is retried.
+enum class RequestKind {
+  dataset_status,   ///< GET .../datasets/{id}/status → a status string
+  import_status,    ///< GET .../datasets/{id}/imports/{import_id} → ImportStatus JSON
+  create_dataset,   ///< POST .../datasets → created dataset JSON
+  upload_url,       ///< GET .../datasets/{id}/upload-url/{filename} → upload URL JSON
+  upload,           ///< PUT {upload_url} → {"httpStatus": n}
+};
+
+/// True for the kinds whose request may be repeated safely (RFC 9110 §9.2.2): the status reads.
+/// Others (dataset creation; the upload-URL request, which creates an import job each time; the
+/// upload) are retried only when the server asks for it: 429, or 503 with a Retry-After.
+bool is_idempotent(RequestKind kind);
+
+/// A successful read handed to onStatus while waiting.
 struct StatusReport {
   std::string status;
+  std::string json;       ///< import_status: the whole import job as JSON text
   int attempt = 0;        ///< 1 for the first read
   double elapsed_ms = 0;  ///< since the wait started
 };
@@ -53,13 +68,22 @@ struct Action {
   HttpRequest request;
   double delay_ms = 0;
   std::optional<StatusReport> report;
-  std::optional<std::string> status;
+  std::optional<std::string> status;  ///< finish: dataset_status: the status; others: the status or ""
+  std::string json;                   ///< finish: the result of other kinds as JSON text
   std::optional<Error> error;
 };
 
-/// Reads a dataset status once (with retries), or polls it until it is terminal.
+/// One call to the API (with retries), or, with WaitOptions, polling until a terminal status:
+/// READY/ERROR for datasets, complete/partial/failed/pending_schema for import jobs.
 class StatusOperation {
  public:
+  /// Wraps an already built and checked `request` of `kind`. `subject` names what the call is
+  /// about in messages (e.g. `dataset "abc"`); `dataset_id` fills Error::dataset_id.
+  /// `wait` is honoured for dataset_status and import_status only.
+  static StatusOperation for_request(RequestKind kind, HttpRequest request, std::string dataset_id,
+                                     std::string subject, std::string token, int max_retries,
+                                     std::optional<WaitOptions> wait, std::uint64_t seed);
+
   /// Validates the arguments and prepares the request (see build_status_request for the errors,
   /// plus invalid_argument for wait options that are negative or not finite, or an interval of 0).
   /// With `wait`, the operation polls until READY or ERROR; without it, it reads once.
@@ -81,15 +105,18 @@ class StatusOperation {
 
   Action send(double now_ms);
   Action finish(Error error);
-  Action finish_status(std::string status);
+  Action finish_status(std::string status, std::string json = "");
+  bool should_retry(const Error& error) const;
   Action after_failure(Error error, double now_ms);
-  Action after_read(std::string status, double now_ms);
+  Action after_read(std::string status, std::string json, double now_ms);
   Action deadline_passed();
   Error error_from(const TransportResult& result) const;
   double remaining_ms(double now_ms) const;
   double next_random();
 
+  RequestKind kind_ = RequestKind::dataset_status;
   std::string dataset_id_;
+  std::string subject_;
   std::string token_;
   HttpRequest request_;
   int max_retries_ = 0;

@@ -184,6 +184,38 @@ Result<BaseUrl> parse_base_url(std::string_view text) {
   return url;
 }
 
+Result<BaseUrl> parse_presigned_url(std::string_view text) {
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte >= 0x7f || c == '\\' || c == '"' || c == '<' || c == '>' || c == '`' || c == '{' ||
+        c == '}' || c == '|' || c == '^') {
+      return invalid("upload URL contains a character that is not allowed in a URL");
+    }
+  }
+  if (text.find('#') != std::string_view::npos) return invalid("upload URL must not have a fragment");
+  std::size_t scheme_end = text.find("://");
+  if (scheme_end == std::string_view::npos) return invalid("upload URL must start with https://");
+  std::size_t origin_end = text.find_first_of("/?", scheme_end + 3);
+  std::string_view rest = origin_end == std::string_view::npos ? std::string_view() : text.substr(origin_end);
+  if (!rest.empty() && rest.front() == '?') return invalid("upload URL has no path");
+  for (std::size_t i = 0; i < rest.size(); ++i) {
+    if (rest[i] == '%' && (i + 2 >= rest.size() || !is_hex_digit(rest[i + 1]) || !is_hex_digit(rest[i + 2]))) {
+      return invalid("upload URL has a malformed percent-encoding");
+    }
+  }
+  Result<BaseUrl> origin = parse_base_url(text.substr(0, origin_end));
+  if (!origin.ok()) {
+    Error error = origin.error();
+    std::size_t base = error.message.find("base URL");
+    if (base == 0) error.message.replace(0, 8, "upload URL");
+    return error;
+  }
+  if (origin.value().scheme == "http" && !origin.value().loopback) {
+    return invalid("upload URL must use https (plain http only to a loopback host)");
+  }
+  return origin;
+}
+
 bool is_loopback_host(std::string_view host) {
   if (host == "localhost" || host == "[::1]") return true;
   std::optional<unsigned> address = parse_dotted_quad(host);

@@ -35,6 +35,13 @@ struct BaseUrl {
 /// and the runtime's can never disagree about where a request goes.
 Result<BaseUrl> parse_base_url(std::string_view text);
 
+/// Checks a presigned upload URL handed out by the API (`upload_url`): `https://host[:port]/path?query`,
+/// or plain http to a loopback host (a local test server). Path and query are opaque (S3 keys and
+/// signatures) but must be printable ASCII without white space, backslashes, quotes or angle
+/// brackets; user information and fragments are refused. Returns the URL's origin, or an
+/// invalid_argument Error.
+Result<BaseUrl> parse_presigned_url(std::string_view text);
+
 /// True for the loopback hosts of DESIGN.md: "localhost", 127.0.0.0/8 as a dotted quad, "[::1]".
 /// "0.0.0.0" is not loopback. `host` must be lower-case, as parse_base_url leaves it.
 bool is_loopback_host(std::string_view host);
@@ -72,6 +79,7 @@ struct HttpRequest {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   double timeout_ms = 0;  ///< for this attempt, in ms; 0 means no limit
+  std::string body;       ///< request body (JSON text or file bytes); empty for GET
 };
 
 /// Builds `GET {baseUrl}/api/v1/data-collection/datasets/{dataset_id}/status` with

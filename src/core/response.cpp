@@ -1,9 +1,11 @@
 #include "response.hpp"
 
-#include <nlohmann/json.hpp>
+#include <algorithm>
+
+#include "json_reading.hpp"
 
 namespace prolific {
-namespace {
+namespace detail {
 
 using nlohmann::json;
 
@@ -138,11 +140,22 @@ std::string string_field(const json& object, const char* key) {
 }
 
 std::optional<long long> integer_field(const json& object, const char* key) {
+  // The value reaches JavaScript as a number, so only safe integers (|n| <= 2^53 - 1) are kept.
+  // nlohmann/json stores every non-negative integer as unsigned, and is_number_integer() is true
+  // for those too: test unsigned first, or 2^64 - 1 would be read back as -1.
+  constexpr unsigned long long max_safe_integer = 9007199254740991ULL;
   auto it = object.find(key);
   if (it == object.end()) return std::nullopt;
-  if (it->is_number_integer()) return it->get<long long>();
-  if (it->is_number_unsigned() && it->get<unsigned long long>() <= 9007199254740991ULL) {
-    return static_cast<long long>(it->get<unsigned long long>());
+  if (it->is_number_unsigned()) {
+    unsigned long long value = it->get<unsigned long long>();
+    if (value <= max_safe_integer) return static_cast<long long>(value);
+    return std::nullopt;
+  }
+  if (it->is_number_integer()) {
+    long long value = it->get<long long>();
+    if (value >= -static_cast<long long>(max_safe_integer) && value <= static_cast<long long>(max_safe_integer)) {
+      return value;
+    }
   }
   return std::nullopt;
 }
@@ -163,48 +176,105 @@ void read_error_fields(const json& body, Error* error) {
   if (auto detail = body.find("detail"); detail != body.end()) error->detail = flatten_detail(*detail, 0);
 }
 
-}  // namespace
+Error invalid_response(int http_status, std::string_view body, std::string_view token, const std::string& problem,
+                       const char* expected) {
+  Error error = make_error(ErrorKind::invalid_response, "The Prolific API answered HTTP " + std::to_string(http_status) +
+                                                            " with a body that is not " + expected + ": " + problem);
+  error.http_status = http_status;
+  error.body_snippet = body_snippet(body, token);
+  return error;
+}
+
+}  // namespace detail
+
+using detail::json;
+using detail::flatten_detail;
+using detail::parse_json;
+using detail::read_error_fields;
+using detail::truncate_utf8;
+using detail::utf8_sequence_length;
+using detail::max_title_bytes;
+using detail::max_detail_bytes;
 
 bool is_terminal_status(std::string_view status) { return status == "READY" || status == "ERROR"; }
 
+namespace {
+
+constexpr std::string_view redacted_marker = "[REDACTED]";
+
+// The token as a JSON encoder that escapes "/" writes it ("a\/b"), or "" when it holds no "/".
+std::string json_escaped_token(std::string_view token) {
+  if (token.find('/') == std::string_view::npos) return "";
+  std::string escaped;
+  for (char c : token) {
+    if (c == '/') escaped += '\\';
+    escaped += c;
+  }
+  return escaped;
+}
+
+// Length of the token, or of its escaped form, when one starts at text[pos] (pos < size), else 0.
+std::size_t token_length_at(std::string_view text, std::size_t pos, std::string_view token, std::string_view escaped) {
+  if (!token.empty() && text.compare(pos, token.size(), token) == 0) return token.size();
+  if (!escaped.empty() && text.compare(pos, escaped.size(), escaped) == 0) return escaped.size();
+  return 0;
+}
+
+}  // namespace
+
 std::string redact(std::string text, std::string_view token) {
   if (token.empty()) return text;
-  auto replace_all = [&](std::string_view needle) {
-    std::size_t pos = 0;
-    while ((pos = text.find(needle, pos)) != std::string::npos) {
-      text.replace(pos, needle.size(), "[REDACTED]");
-      pos += 10;
-    }
-  };
-  replace_all(token);
-  if (token.find('/') != std::string_view::npos) {
-    std::string escaped;
-    for (char c : token) {
-      if (c == '/') escaped += '\\';
-      escaped += c;
-    }
-    replace_all(escaped);
+  // One left-to-right pass that builds a new string: linear in the text, however many times the
+  // token occurs (replacing in place moved the rest of a 1 MiB body once per occurrence).
+  const std::string escaped = json_escaped_token(token);
+  constexpr std::size_t none = std::string::npos;
+  std::size_t raw = text.find(token);
+  std::size_t esc = escaped.empty() ? none : text.find(escaped);
+  if (raw == none && esc == none) return text;
+  std::string out;
+  out.reserve(text.size());
+  std::size_t pos = 0;
+  while (raw != none || esc != none) {
+    // The two forms differ at the first "/", so they never start at the same place.
+    const bool take_raw = raw < esc;
+    const std::size_t at = take_raw ? raw : esc;
+    out.append(text, pos, at - pos);
+    out += redacted_marker;
+    pos = at + (take_raw ? token.size() : escaped.size());
+    if (raw != none && raw < pos) raw = text.find(token, pos);
+    if (esc != none && esc < pos) esc = text.find(escaped, pos);
   }
-  return text;
+  out.append(text, pos, none);
+  return out;
 }
 
 std::string body_snippet(std::string_view body, std::string_view token) {
-  // Redact before cutting, so a cut can never leave part of the token behind. Only the bytes that
-  // can reach the snippet (plus the token's length) are looked at.
-  std::size_t window = max_snippet_units * 4 + token.size() * 2 + 16;
-  std::string text = redact(std::string(body.substr(0, window)), token);
+  // Redaction and decoding in one pass over the body that stops at the limit: a cut can never
+  // leave part of the token behind, whatever the token's length or how often it repeats, and
+  // only the bytes that reach the snippet are read. (Redacting a fixed window first let a body of
+  // repeated long tokens reach past the window, whose last, cut token was then not redacted.)
+  // The token is ASCII, so it never starts inside a multi-byte UTF-8 sequence.
+  const std::string escaped = token.empty() ? std::string() : json_escaped_token(token);
   std::string out;
   std::size_t units = 0;
   std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t length = utf8_sequence_length(text, pos);
+  while (pos < body.size() && units < max_snippet_units) {
+    if (std::size_t matched = token_length_at(body, pos, token, escaped)) {
+      // The marker is ASCII, one unit a character; it is cut like any other text.
+      std::size_t take = std::min(redacted_marker.size(), max_snippet_units - units);
+      out.append(redacted_marker.substr(0, take));
+      units += take;
+      pos += matched;
+      continue;
+    }
+    std::size_t length = utf8_sequence_length(body, pos);
     std::size_t cost = length == 4 ? 2 : 1;
     if (units + cost > max_snippet_units) break;
     if (length == 0) {
       out += "\xEF\xBF\xBD";
       pos += 1;
     } else {
-      out.append(text, pos, length);
+      out.append(body.substr(pos, length));
       pos += length;
     }
     units += cost;
@@ -214,12 +284,7 @@ std::string body_snippet(std::string_view body, std::string_view token) {
 
 Result<std::string> parse_status_body(int http_status, std::string_view body, std::string_view token) {
   auto failure = [&](const std::string& problem) {
-    Error error = make_error(ErrorKind::invalid_response,
-                             "The Prolific API answered HTTP " + std::to_string(http_status) +
-                                 " with a body that is not a dataset status: " + problem);
-    error.http_status = http_status;
-    error.body_snippet = body_snippet(body, token);
-    return error;
+    return detail::invalid_response(http_status, body, token, problem, "a dataset status");
   };
   std::string problem;
   json value = parse_json(body, &problem);
@@ -234,7 +299,7 @@ Result<std::string> parse_status_body(int http_status, std::string_view body, st
 }
 
 Error parse_error_response(int http_status, std::string_view body, std::optional<double> retry_after_ms,
-                           std::string_view token, std::string_view dataset_id) {
+                           std::string_view token, std::string_view subject) {
   Error error = make_error(ErrorKind::api, "");
   error.http_status = http_status;
   error.retry_after_ms = retry_after_ms;
@@ -248,7 +313,7 @@ Error parse_error_response(int http_status, std::string_view body, std::optional
       truncate_utf8(redact(std::move(error.additional_information), token), max_detail_bytes);
   error.message = "The Prolific API answered HTTP " + std::to_string(http_status) + " " + error.title;
   if (!error.detail.empty()) error.message += ": " + error.detail;
-  error.message += " (dataset " + quote_dataset_id(dataset_id) + ")";
+  error.message += " (" + std::string(subject) + ")";
   return error;
 }
 

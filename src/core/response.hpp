@@ -50,8 +50,9 @@ Result<std::string> parse_status_body(int http_status, std::string_view body, st
 /// strings, and is flattened to one readable line. Any other body (HTML from a gateway, empty,
 /// broken JSON) gives the standard reason phrase as title. The traceback is never copied.
 /// `retry_after_ms` is stored as given. Every text is redacted and cut to a readable length.
+/// `subject` names what the request was about in the message, e.g. `dataset "abc"`.
 Error parse_error_response(int http_status, std::string_view body, std::optional<double> retry_after_ms,
-                           std::string_view token, std::string_view dataset_id);
+                           std::string_view token, std::string_view subject);
 
 /// The standard reason phrase of an HTTP status code (RFC 9110 §15), or "HTTP <code>".
 std::string reason_phrase(int http_status);

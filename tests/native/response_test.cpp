@@ -86,7 +86,7 @@ TEST(Redact, ReplacesRawAndJsonEscapedToken) {
 TEST(ErrorBody, ReadsProlificShape) {
   auto error = parse_error_response(
       404, R"({"error":{"status":404,"error_code":140400,"title":"Not found","detail":"Dataset not found.","additional_information":"See docs.","traceback":"Traceback: secret stack","interactive":false}})",
-      std::nullopt, "", "ds1");
+      std::nullopt, "", "dataset \"ds1\"");
   EXPECT_EQ(error.kind, ErrorKind::api);
   EXPECT_EQ(error.http_status, 404);
   EXPECT_EQ(error.error_code, 140400);

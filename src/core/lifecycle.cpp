@@ -1,0 +1,213 @@
+#include "lifecycle.hpp"
+
+#include <cmath>
+
+#include "json_reading.hpp"
+#include "response.hpp"
+
+namespace prolific {
+namespace {
+
+using nlohmann::json;
+using detail::integer_field;
+using detail::string_field;
+
+Error invalid(std::string message) { return make_error(ErrorKind::invalid_argument, std::move(message)); }
+
+// The checks every Prolific API request shares: base URL, token rules, numbers. Returns the
+// request with its URL prefix (origin + path prefix) and headers set.
+Result<HttpRequest> api_request(const char* method, const std::string& path, const ClientOptions& options) {
+  // build_status_request holds the base URL and token rules; reuse it with a placeholder id and
+  // swap the path.
+  Result<HttpRequest> request = build_status_request("x", options);
+  if (!request.ok()) return request;
+  HttpRequest out = std::move(request.value());
+  const std::string status_path = "/api/v1/data-collection/datasets/x/status";
+  out.url.replace(out.url.size() - status_path.size(), status_path.size(), path);
+  out.method = method;
+  return out;
+}
+
+std::optional<Error> validate_path_id(std::string_view id, const char* what) {
+  if (auto error = validate_dataset_id(id)) {
+    std::string message = error->message;
+    if (message.rfind("dataset id", 0) == 0) message.replace(0, 10, what);
+    return invalid(message);
+  }
+  return std::nullopt;
+}
+
+std::string datasets_path(std::string_view dataset_id) {
+  return "/api/v1/data-collection/datasets/" + percent_encode_path_segment(dataset_id);
+}
+
+void put_string(json& out, const char* key, const std::string& value, std::string_view token) {
+  if (!value.empty()) out[key] = redact(value, token);
+}
+
+void put_count(json& out, const char* key, const json& source, const char* source_key) {
+  if (auto count = integer_field(source, source_key); count && *count >= 0) out[key] = *count;
+}
+
+std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// One readable line for an entry of an import job's `errors`.
+std::string describe_import_error(const json& entry) {
+  if (!entry.is_object()) return detail::flatten_detail(entry, 1);
+  std::string where;
+  for (const char* key : {"row", "line", "record", "index"}) {
+    if (auto number = integer_field(entry, key)) {
+      where = std::string(key) + " " + std::to_string(*number) + ": ";
+      break;
+    }
+  }
+  json rest = entry;
+  for (const char* key : {"row", "line", "record", "index"}) rest.erase(key);
+  std::string message = string_field(entry, "message");
+  if (message.empty()) message = string_field(entry, "error");
+  return where + (message.empty() ? detail::flatten_detail(rest, 1) : message);
+}
+
+}  // namespace
+
+Result<HttpRequest> build_create_dataset_request(const CreateDatasetInput& input, const ClientOptions& options) {
+  if (input.name.empty()) return invalid("name must be a non-empty string");
+  if (input.workspace_id.empty()) return invalid("workspaceId must be a non-empty string");
+  json body = json::object();
+  body["name"] = input.name;
+  body["workspace_id"] = input.workspace_id;
+  if (input.schema_json) {
+    std::string problem;
+    json schema = detail::parse_json(*input.schema_json, &problem);
+    if (schema.is_discarded() || !schema.is_object()) return invalid("schema must be a JSON object");
+    body["schema"] = std::move(schema);
+  }
+  Result<HttpRequest> request = api_request("POST", "/api/v1/data-collection/datasets", options);
+  if (!request.ok()) return request;
+  request.value().headers.emplace_back("Content-Type", "application/json");
+  request.value().body = dump(body);
+  return request;
+}
+
+Result<HttpRequest> build_upload_url_request(std::string_view dataset_id, std::string_view filename,
+                                             const ClientOptions& options) {
+  if (auto error = validate_dataset_id(dataset_id)) return *error;
+  if (filename.empty() || filename == "." || filename == ".." || filename.size() > max_filename_bytes ||
+      filename.find_first_of("/\\") != std::string_view::npos) {
+    return invalid("filename must be a plain file name (no folders, at most " + std::to_string(max_filename_bytes) +
+                   " bytes)");
+  }
+  return api_request("GET", datasets_path(dataset_id) + "/upload-url/" + percent_encode_path_segment(filename),
+                     options);
+}
+
+Result<HttpRequest> build_import_status_request(std::string_view dataset_id, std::string_view import_id,
+                                                const ClientOptions& options) {
+  if (auto error = validate_dataset_id(dataset_id)) return *error;
+  if (auto error = validate_path_id(import_id, "import id")) return *error;
+  return api_request("GET", datasets_path(dataset_id) + "/imports/" + percent_encode_path_segment(import_id),
+                     options);
+}
+
+Result<HttpRequest> build_upload_request(std::string_view upload_url, std::string_view content_type,
+                                         double timeout_ms) {
+  Result<BaseUrl> origin = parse_presigned_url(upload_url);
+  if (!origin.ok()) return origin.error();
+  if (!std::isfinite(timeout_ms) || timeout_ms < 0) {
+    return invalid("timeoutMs must be a finite number of milliseconds, 0 or more");
+  }
+  HttpRequest request;
+  request.method = "PUT";
+  request.url = std::string(upload_url);
+  request.timeout_ms = timeout_ms;
+  if (!content_type.empty()) {
+    for (char c : content_type) {
+      auto byte = static_cast<unsigned char>(c);
+      if (byte < 0x20 || byte >= 0x7f) return invalid("contentType cannot go in an HTTP header");
+    }
+    request.headers.emplace_back("Content-Type", std::string(content_type));
+  }
+  return request;
+}
+
+bool is_terminal_import_status(std::string_view status) {
+  return status == "complete" || status == "partial" || status == "failed" || status == "pending_schema";
+}
+
+Result<std::string> parse_created_dataset(int http_status, std::string_view body, std::string_view token) {
+  std::string problem;
+  json value = detail::parse_json(body, &problem);
+  auto failure = [&](const std::string& what) {
+    return detail::invalid_response(http_status, body, token, what, "a created dataset");
+  };
+  if (value.is_discarded()) return failure(body.empty() ? "the body is empty" : problem);
+  if (!value.is_object()) return failure("the JSON is not an object");
+  std::string id = string_field(value, "id");
+  if (id.empty()) return failure("it has no \"id\" string");
+  json out = json::object();
+  out["id"] = redact(id, token);
+  out["name"] = redact(string_field(value, "name"), token);
+  put_string(out, "workspaceId", string_field(value, "workspace_id"), token);
+  put_string(out, "status", string_field(value, "status"), token);
+  put_string(out, "createdAt", string_field(value, "created_at"), token);
+  if (auto version = integer_field(value, "schema_version")) out["schemaVersion"] = *version;
+  return dump(out);
+}
+
+Result<std::string> parse_upload_url(int http_status, std::string_view body, std::string_view token) {
+  std::string problem;
+  json value = detail::parse_json(body, &problem);
+  auto failure = [&](const std::string& what) {
+    return detail::invalid_response(http_status, body, token, what, "an upload URL");
+  };
+  if (value.is_discarded()) return failure(body.empty() ? "the body is empty" : problem);
+  if (!value.is_object()) return failure("the JSON is not an object");
+  std::string upload_url = string_field(value, "upload_url");
+  if (upload_url.empty()) return failure("it has no \"upload_url\" string");
+  Result<BaseUrl> origin = parse_presigned_url(upload_url);
+  if (!origin.ok()) return failure("\"upload_url\" is not usable: " + origin.error().message);
+  std::string method = string_field(value, "http_method");
+  if (!method.empty() && method != "PUT") return failure("\"http_method\" is not PUT");
+  json out = json::object();
+  out["uploadUrl"] = upload_url;
+  out["httpMethod"] = "PUT";
+  put_string(out, "expiresAt", string_field(value, "expires_at"), token);
+  put_string(out, "contentType", string_field(value, "content_type"), token);
+  put_string(out, "fileKey", string_field(value, "file_key"), token);
+  put_string(out, "importId", string_field(value, "import_id"), token);
+  return dump(out);
+}
+
+Result<ImportStatus> parse_import_status(int http_status, std::string_view body, std::string_view token) {
+  std::string problem;
+  json value = detail::parse_json(body, &problem);
+  auto failure = [&](const std::string& what) {
+    return detail::invalid_response(http_status, body, token, what, "an import job");
+  };
+  if (value.is_discarded()) return failure(body.empty() ? "the body is empty" : problem);
+  if (!value.is_object()) return failure("the JSON is not an object");
+  std::string status = string_field(value, "status");
+  if (status.empty()) return failure("it has no \"status\" string");
+  json out = json::object();
+  out["status"] = redact(status, token);
+  put_count(out, "acceptedCount", value, "accepted_count");
+  put_count(out, "rejectedCount", value, "rejected_count");
+  if (auto errors = value.find("errors"); errors != value.end() && errors->is_array()) {
+    json list = json::array();
+    for (const json& entry : *errors) {
+      if (list.size() >= 1000) break;
+      list.push_back(detail::truncate_utf8(redact(describe_import_error(entry), token), 1000));
+    }
+    out["errors"] = std::move(list);
+  }
+  std::string reason = string_field(value, "reason");
+  if (reason.empty()) {
+    if (auto nested = value.find("reason"); nested != value.end() && !nested->is_null()) {
+      reason = detail::flatten_detail(*nested, 1);
+    }
+  }
+  put_string(out, "reason", detail::truncate_utf8(reason, 2000), token);
+  return ImportStatus{out["status"].get<std::string>(), dump(out)};
+}
+
+}  // namespace prolific

@@ -1,0 +1,204 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "lifecycle.hpp"
+#include "operation.hpp"
+
+using namespace prolific;
+using nlohmann::json;
+
+namespace {
+
+ClientOptions options() {
+  ClientOptions options;
+  options.base_url = "http://127.0.0.1:9999/gateway";
+  options.token = "tok-1";
+  return options;
+}
+
+std::string header(const HttpRequest& request, const std::string& name) {
+  for (const auto& [key, value] : request.headers) {
+    if (key == name) return value;
+  }
+  return "";
+}
+
+TransportResult response(int status, std::string body, std::string headers = "") {
+  TransportResult result;
+  result.http_status = status;
+  result.body = std::move(body);
+  result.headers = std::move(headers);
+  return result;
+}
+
+}  // namespace
+
+TEST(CreateDataset, PostsNameWorkspaceAndSchema) {
+  auto request = build_create_dataset_request({"My set", "ws-1", std::string(R"({"fields":[{"name":"text"}]})")}, options());
+  ASSERT_TRUE(request.ok());
+  EXPECT_EQ(request.value().method, "POST");
+  EXPECT_EQ(request.value().url, "http://127.0.0.1:9999/gateway/api/v1/data-collection/datasets");
+  EXPECT_EQ(header(request.value(), "Content-Type"), "application/json");
+  EXPECT_EQ(header(request.value(), "Authorization"), "Token tok-1");
+  json body = json::parse(request.value().body);
+  EXPECT_EQ(body["name"], "My set");
+  EXPECT_EQ(body["workspace_id"], "ws-1");
+  EXPECT_EQ(body["schema"]["fields"][0]["name"], "text");
+  auto v3 = build_create_dataset_request({"n", "w", std::nullopt}, options());
+  EXPECT_FALSE(json::parse(v3.value().body).contains("schema"));
+}
+
+TEST(CreateDataset, RefusesBadInput) {
+  EXPECT_FALSE(build_create_dataset_request({"", "ws", std::nullopt}, options()).ok());
+  EXPECT_FALSE(build_create_dataset_request({"n", "", std::nullopt}, options()).ok());
+  EXPECT_FALSE(build_create_dataset_request({"n", "w", std::string("[1]")}, options()).ok());
+  EXPECT_FALSE(build_create_dataset_request({"n", "w", std::string("{")}, options()).ok());
+  ClientOptions http = options();
+  http.base_url = "http://example.com";
+  EXPECT_FALSE(build_create_dataset_request({"n", "w", std::nullopt}, http).ok());
+}
+
+TEST(UploadUrl, EncodesDatasetAndFileName) {
+  auto request = build_upload_url_request("ds 1", "my data.jsonl", options());
+  ASSERT_TRUE(request.ok());
+  EXPECT_EQ(request.value().method, "GET");
+  EXPECT_EQ(request.value().url,
+            "http://127.0.0.1:9999/gateway/api/v1/data-collection/datasets/ds%201/upload-url/my%20data.jsonl");
+  for (const char* name : {"", ".", "..", "a/b.csv", "a\\b.csv"}) {
+    EXPECT_FALSE(build_upload_url_request("ds", name, options()).ok()) << name;
+  }
+}
+
+TEST(ImportStatus, BuildsTheJobUrl) {
+  auto request = build_import_status_request("ds", "imp/1", options());
+  ASSERT_TRUE(request.ok());
+  EXPECT_EQ(request.value().url, "http://127.0.0.1:9999/gateway/api/v1/data-collection/datasets/ds/imports/imp%2F1");
+  EXPECT_FALSE(build_import_status_request("ds", "", options()).ok());
+  EXPECT_FALSE(build_import_status_request("ds", "..", options()).ok());
+}
+
+TEST(Upload, PutsWithoutAuthorization) {
+  auto request = build_upload_request("https://bucket.s3.example.com/raw/a%2Fb.jsonl?X-Amz-Signature=abc&x=1",
+                                      "application/jsonl", 60000);
+  ASSERT_TRUE(request.ok());
+  EXPECT_EQ(request.value().method, "PUT");
+  EXPECT_EQ(header(request.value(), "Authorization"), "");
+  EXPECT_EQ(header(request.value(), "Content-Type"), "application/jsonl");
+  EXPECT_TRUE(build_upload_request("http://127.0.0.1:5000/upload/x?sig=1", "", 0).ok());
+  for (const char* url : {"http://bucket.example.com/x", "https://user:pw@bucket.example.com/x", "https://b.example/x#f",
+                          "https://b.example/x y", "ftp://b.example/x", "https://b.example/%zz", "https://b.example?x"}) {
+    EXPECT_FALSE(build_upload_request(url, "", 0).ok()) << url;
+  }
+  EXPECT_FALSE(build_upload_request("https://b.example/x", "text/csv\r\nX: y", 0).ok());
+}
+
+TEST(ParseCreated, NormalisesFields) {
+  auto created = parse_created_dataset(
+      201, R"({"id":"d1","name":"n","workspace_id":"w","status":"UNINITIALISED","schema_version":4,"created_at":"2026-01-01T00:00:00Z","extra":[1]})",
+      "");
+  ASSERT_TRUE(created.ok());
+  EXPECT_EQ(json::parse(created.value()),
+            json::parse(R"({"id":"d1","name":"n","workspaceId":"w","status":"UNINITIALISED","schemaVersion":4,"createdAt":"2026-01-01T00:00:00Z"})"));
+  EXPECT_FALSE(parse_created_dataset(201, R"({"name":"n"})", "").ok());
+  EXPECT_FALSE(parse_created_dataset(201, "", "").ok());
+  EXPECT_EQ(parse_created_dataset(201, "[]", "").error().kind, ErrorKind::invalid_response);
+}
+
+TEST(ParseUploadUrl, ChecksTheUrlAndMethod) {
+  auto v4 = parse_upload_url(
+      201, R"({"upload_url":"https://s3.example.com/k?sig=1","http_method":"PUT","expires_at":"soon","import_id":"i1","content_type":"text/csv"})",
+      "");
+  ASSERT_TRUE(v4.ok());
+  json value = json::parse(v4.value());
+  EXPECT_EQ(value["uploadUrl"], "https://s3.example.com/k?sig=1");
+  EXPECT_EQ(value["importId"], "i1");
+  EXPECT_EQ(value["contentType"], "text/csv");
+  EXPECT_FALSE(value.contains("fileKey"));
+  EXPECT_FALSE(parse_upload_url(201, R"({"upload_url":"http://evil.example/k","http_method":"PUT"})", "").ok());
+  EXPECT_FALSE(parse_upload_url(201, R"({"upload_url":"https://s3.example.com/k","http_method":"POST"})", "").ok());
+  EXPECT_FALSE(parse_upload_url(201, R"({"http_method":"PUT"})", "").ok());
+}
+
+TEST(ParseImport, ReadsCountsErrorsAndReason) {
+  auto partial = parse_import_status(
+      200, R"({"status":"partial","accepted_count":8,"rejected_count":2,"errors":[{"row":3,"message":"bad text"},{"line":9,"field":"x","error":"missing"},"plain"]})",
+      "");
+  ASSERT_TRUE(partial.ok());
+  EXPECT_EQ(partial.value().status, "partial");
+  json value = json::parse(partial.value().json);
+  EXPECT_EQ(value["acceptedCount"], 8);
+  EXPECT_EQ(value["rejectedCount"], 2);
+  EXPECT_EQ(value["errors"], json::parse(R"(["row 3: bad text","line 9: missing","plain"])"));
+  auto failed = parse_import_status(200, R"({"status":"failed","reason":"File could not be parsed tok-1"})", "tok-1");
+  EXPECT_EQ(json::parse(failed.value().json)["reason"], "File could not be parsed [REDACTED]");
+  EXPECT_FALSE(parse_import_status(200, R"({"status":7})", "").ok());
+  EXPECT_FALSE(parse_import_status(200, R"({"accepted_count":-1,"status":"complete"})", "").value().json.find("accepted") !=
+               std::string::npos);
+  for (const char* status : {"complete", "partial", "failed", "pending_schema"}) EXPECT_TRUE(is_terminal_import_status(status));
+  for (const char* status : {"uninitialised", "queued", "processing", "READY"}) EXPECT_FALSE(is_terminal_import_status(status));
+}
+
+TEST(LifecycleOperation, WaitForImportEndsOnEveryTerminalStatus) {
+  for (const char* terminal : {"complete", "partial", "failed", "pending_schema"}) {
+    auto request = build_import_status_request("ds", "imp", options());
+    WaitOptions wait;
+    wait.interval_ms = 10;
+    StatusOperation operation = StatusOperation::for_request(RequestKind::import_status, request.value(), "ds",
+                                                             "import \"imp\"", "tok-1", 2, wait, 7);
+    operation.start(0);
+    Action next = operation.on_transport_result(response(200, R"({"status":"queued"})"), 1);
+    ASSERT_EQ(next.type, Action::Type::sleep);
+    EXPECT_EQ(next.report->status, "queued");
+    operation.on_timer(20);
+    Action done = operation.on_transport_result(response(200, std::string(R"({"status":")") + terminal + "\"}"), 21);
+    ASSERT_EQ(done.type, Action::Type::finish) << terminal;
+    EXPECT_FALSE(done.error.has_value());
+    EXPECT_EQ(done.status, terminal);
+    EXPECT_EQ(json::parse(done.json)["status"], terminal);
+  }
+}
+
+TEST(LifecycleOperation, NonIdempotentRequestsRetryOnlyWhenAsked) {
+  auto request = build_create_dataset_request({"n", "w", std::nullopt}, options());
+  auto make = [&] {
+    return StatusOperation::for_request(RequestKind::create_dataset, request.value(), "", "new dataset \"n\"", "tok-1",
+                                        2, std::nullopt, 3);
+  };
+  for (int status : {500, 502, 503, 504, 408}) {
+    StatusOperation operation = make();
+    operation.start(0);
+    EXPECT_EQ(operation.on_transport_result(response(status, ""), 1).type, Action::Type::finish) << status;
+  }
+  StatusOperation network = make();
+  network.start(0);
+  TransportResult refused;
+  refused.kind = TransportResult::Kind::network_error;
+  EXPECT_EQ(network.on_transport_result(refused, 1).type, Action::Type::finish);
+  StatusOperation limited = make();
+  limited.start(0);
+  EXPECT_EQ(limited.on_transport_result(response(429, ""), 1).type, Action::Type::sleep);
+  StatusOperation unavailable = make();
+  unavailable.start(0);
+  EXPECT_EQ(unavailable.on_transport_result(response(503, "", "Retry-After: 1\r\n"), 1).type, Action::Type::sleep);
+  StatusOperation created = make();
+  created.start(0);
+  Action done = created.on_transport_result(response(201, R"({"id":"d9","name":"n"})"), 1);
+  ASSERT_EQ(done.type, Action::Type::finish);
+  EXPECT_EQ(json::parse(done.json)["id"], "d9");
+}
+
+TEST(LifecycleOperation, UploadReportsItsStatus) {
+  auto request = build_upload_request("http://127.0.0.1:5000/u?sig=1", "", 0);
+  StatusOperation operation =
+      StatusOperation::for_request(RequestKind::upload, request.value(), "ds", "upload", "", 0, std::nullopt, 1);
+  operation.start(0);
+  Action done = operation.on_transport_result(response(200, ""), 1);
+  EXPECT_EQ(json::parse(done.json)["httpStatus"], 200);
+  StatusOperation refused =
+      StatusOperation::for_request(RequestKind::upload, request.value(), "ds", "upload", "", 0, std::nullopt, 1);
+  refused.start(0);
+  Action error = refused.on_transport_result(response(403, "<Error><Code>AccessDenied</Code></Error>"), 1);
+  ASSERT_TRUE(error.error.has_value());
+  EXPECT_EQ(error.error->http_status, 403);
+}
