@@ -1,0 +1,532 @@
+/**
+ * Browser tests of the dashboard (web/), through the dev server (scripts/serve.mjs) and the mock
+ * Prolific API (scripts/mock-prolific.mjs), in Debian's Chromium driven by playwright-core.
+ *
+ *   node --test tests/browser/
+ *
+ * Screenshots go to test-results/ (git-ignored): dashboard.png (the demo datasets once finished,
+ * 1200×800), dashboard-narrow.png (the same at 375 px wide) and one per error scenario.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../scripts/serve.mjs';
+import { startMockProlific } from '../../scripts/mock-prolific.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const RESULTS = path.join(ROOT, 'test-results');
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const WIDE = { width: 1200, height: 800 };
+const NARROW = { width: 375, height: 812 };
+const TIME_SCALE = 0.05;
+const DIRECT_TOKEN = 'direct-secret-7f3a9c';
+
+let browser;
+/** Main dev server: forwards to `fastMock` (demo datasets 20× faster) with the right token. */
+let server;
+let fastMock;
+/** Things to close in `after`, newest first. */
+const closers = [];
+
+before(async () => {
+  await mkdir(RESULTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+  closers.push(() => browser.close());
+  fastMock = await startMockProlific({ timeScale: TIME_SCALE });
+  closers.push(() => fastMock.close());
+  server = await startServer({ port: 0, env: { PROLIFIC_TOKEN: 'mock-token', PROLIFIC_URL: fastMock.url } });
+  closers.push(() => server.close());
+});
+
+after(async () => {
+  for (const close of closers.reverse()) {
+    try {
+      await close();
+    } catch {
+      // Already closed by its test.
+    }
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/**
+ * Opens the dashboard in a fresh browser context, recording everything that can go wrong.
+ * @returns {Promise<{ page, context, issues: { console: string[], pageErrors: string[],
+ *   failedRequests: string[], badResponses: string[], dialogs: string[] } }>}
+ */
+async function openDashboard(baseUrl, { hash = '', viewport = WIDE, bypassCSP = false } = {}) {
+  const context = await browser.newContext({ viewport, bypassCSP });
+  closers.push(() => context.close());
+  const page = await context.newPage();
+  const issues = { console: [], pageErrors: [], failedRequests: [], badResponses: [], dialogs: [] };
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') issues.console.push(`${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => issues.pageErrors.push(String(error)));
+  page.on('requestfailed', (request) => issues.failedRequests.push(`${request.url()} ${request.failure()?.errorText}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) issues.badResponses.push(`${response.status()} ${response.url()}`);
+  });
+  page.on('dialog', (dialog) => {
+    issues.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    dialog.dismiss().catch(() => {});
+  });
+  await page.goto(`${baseUrl}/${hash}`);
+  await page.locator('html[data-ready="true"]').waitFor({ state: 'attached', timeout: 10_000 });
+  return { page, context, issues };
+}
+
+function exactText(value) {
+  return new RegExp(`^${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+}
+
+/** The list item of one dataset id. */
+function row(page, id) {
+  return page.locator('li.dataset').filter({ has: page.locator('.dataset__id', { hasText: exactText(id) }) });
+}
+
+/** Waits for the row's badge to have `badgeClass`, then returns the badge's text. */
+async function badgeOf(page, id, badgeClass, timeout = 10_000) {
+  const badge = row(page, id).locator(`.badge.${badgeClass}`);
+  await badge.waitFor({ state: 'visible', timeout });
+  return (await badge.textContent()).trim();
+}
+
+/** Waits for the row's problem box, then returns its text. */
+async function problemOf(page, id, timeout = 15_000) {
+  const problem = row(page, id).locator('.dataset__problem');
+  await problem.waitFor({ state: 'visible', timeout });
+  return (await problem.textContent()).replace(/\s+/g, ' ').trim();
+}
+
+async function addIds(page, text) {
+  const input = page.getByRole('textbox', { name: 'Add dataset ids' });
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+async function waitUntil(check, { timeout = 10_000, interval = 50, message = 'condition' } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${message}`);
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
+/** Collects every text put in the aria-live region, from now on. */
+async function recordAnnouncements(page) {
+  await page.evaluate(() => {
+    window.__announcements = [];
+    const region = document.querySelector('[aria-live="polite"]');
+    new MutationObserver(() => window.__announcements.push(region.textContent))
+      .observe(region, { childList: true, characterData: true, subtree: true });
+  });
+  return () => page.evaluate(() => window.__announcements.join('\n'));
+}
+
+async function noInlineStyles(page) {
+  // (Playwright's screenshots leave an empty style="" on text fields; only a real one counts.)
+  const styled = await page.evaluate(() => [...document.querySelectorAll('[style]')]
+    .filter((e) => e.getAttribute('style').trim() !== '').map((e) => e.outerHTML.slice(0, 120)));
+  assert.deepEqual(styled, [], 'no style attributes (the CSP forbids them)');
+}
+
+async function screenshot(page, name, options = {}) {
+  await page.screenshot({ path: path.join(RESULTS, name), ...options });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+
+test('the page loads under its CSP with no console errors and no failed requests', async () => {
+  const { page, issues } = await openDashboard(server.url);
+  const response = await page.request.get(`${server.url}/`);
+  assert.match(response.headers()['content-security-policy'] ?? '', /script-src 'self'/);
+
+  assert.equal(await page.title(), 'Prolific dataset status');
+  await page.getByRole('heading', { level: 1, name: 'Prolific dataset status' }).waitFor();
+  // Empty list: the demo offer is there, the list is empty, Check now has nothing to do.
+  await page.getByRole('button', { name: 'Add demo datasets' }).waitFor({ state: 'visible' });
+  assert.equal(await page.locator('li.dataset').count(), 0);
+  assert.equal(await page.getByRole('button', { name: 'Check now' }).isDisabled(), true);
+  assert.equal(await page.getByRole('switch', { name: 'Watch' }).getAttribute('aria-checked'), 'false');
+  assert.equal(await page.locator('[aria-live="polite"]').count(), 1);
+  // Direct mode is collapsed.
+  assert.equal(await page.locator('details#direct-details').getAttribute('open'), null);
+  assert.equal(await page.getByLabel('API token').isVisible(), false);
+  await noInlineStyles(page);
+  await page.waitForLoadState('networkidle');
+
+  assert.deepEqual(issues.console, []);
+  assert.deepEqual(issues.pageErrors, []);
+  assert.deepEqual(issues.failedRequests, []);
+  assert.deepEqual(issues.badResponses, []);
+  assert.equal(new URL(page.url()).hash, '');
+});
+
+test('adding status-READY shows a READY badge; other statuses get their own badges', async () => {
+  const { page, issues } = await openDashboard(server.url);
+  const announcements = await recordAnnouncements(page);
+
+  await addIds(page, 'status-READY');
+  assert.equal(await badgeOf(page, 'status-READY', 'badge--ready'), 'READY');
+  assert.match(await row(page, 'status-READY').locator('.dataset__meta').textContent(), /Last read \d/);
+  assert.equal(new URL(page.url()).hash, '#ids=status-READY');
+  assert.equal(await page.getByRole('textbox', { name: 'Add dataset ids' }).inputValue(), '', 'the input is emptied after adding');
+
+  // Many at once, separated by commas, spaces and new lines; a duplicate is not added twice.
+  await addIds(page, 'status-PROCESSING, status-SOMETHING_NEW\nstatus-UNINITIALISED  status-READY');
+  assert.equal(await badgeOf(page, 'status-PROCESSING', 'badge--processing'), 'PROCESSING');
+  assert.equal(await badgeOf(page, 'status-SOMETHING_NEW', 'badge--other'), 'SOMETHING_NEW');
+  assert.equal(await badgeOf(page, 'status-UNINITIALISED', 'badge--uninitialised'), 'UNINITIALISED');
+  assert.equal(await page.locator('li.dataset').count(), 4);
+  assert.match(await page.locator('#add-message').textContent(), /Added 3 datasets.*1 id was already in the list/);
+  assert.equal(new URL(page.url()).hash,
+    '#ids=status-READY,status-PROCESSING,status-SOMETHING_NEW,status-UNINITIALISED');
+
+  // Keyboard only: type an id, Enter; Space on the Watch switch.
+  await page.getByRole('textbox', { name: 'Add dataset ids' }).focus();
+  await page.keyboard.type('status-ERROR');
+  await page.keyboard.press('Enter');
+  assert.equal(await badgeOf(page, 'status-ERROR', 'badge--error'), 'ERROR');
+
+  await waitUntil(async () => /status-READY is READY/.test(await announcements()),
+    { message: 'the READY status to be announced' });
+
+  // Remove with the row's own button; focus moves on to the next row's button.
+  await row(page, 'status-SOMETHING_NEW').getByRole('button', { name: /Remove/ }).click();
+  assert.equal(await row(page, 'status-SOMETHING_NEW').count(), 0);
+  assert.doesNotMatch(page.url(), /SOMETHING_NEW/);
+  assert.match(await page.evaluate(() => document.activeElement?.textContent ?? ''), /Remove/);
+
+  // The skip link moves focus to the list without touching the fragment that holds it.
+  const hashBefore = new URL(page.url()).hash;
+  await page.locator('.skip-link').focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'datasets-heading');
+  assert.equal(new URL(page.url()).hash, hashBefore);
+  assert.equal(await page.locator('li.dataset').count(), 4);
+
+  // Editing the fragment by hand changes the list.
+  await page.evaluate(() => { location.hash = '#ids=status-READY,status-ERROR,status-PROCESSING'; });
+  await waitUntil(async () => (await page.locator('li.dataset').count()) === 3, { message: 'the list to follow the address' });
+  assert.deepEqual(await page.locator('.dataset__id').allTextContents(), ['status-READY', 'status-ERROR', 'status-PROCESSING']);
+
+  await noInlineStyles(page);
+  await screenshot(page, 'dashboard-statuses.png');
+  assert.deepEqual(issues.console, []);
+  assert.deepEqual(issues.pageErrors, []);
+  assert.deepEqual(issues.failedRequests, []);
+  assert.deepEqual(issues.badResponses, []);
+});
+
+test('demo datasets reach READY and ERROR with Watch on; Watch turns itself off', { timeout: 60_000 }, async () => {
+  fastMock.reset(); // demo clocks start at the first read
+  const { page, issues } = await openDashboard(server.url);
+  const announcements = await recordAnnouncements(page);
+
+  await page.getByRole('button', { name: 'Add demo datasets' }).click();
+  for (const id of ['demo-ready', 'demo-slow', 'demo-error', 'demo-new']) {
+    await row(page, id).waitFor();
+  }
+  assert.equal(new URL(page.url()).hash, '#ids=demo-ready,demo-slow,demo-error,demo-new');
+  assert.equal(await page.getByRole('button', { name: 'Add demo datasets' }).isVisible(), false);
+
+  const watchSwitch = page.getByRole('switch', { name: 'Watch' });
+  await watchSwitch.click();
+  assert.equal(await watchSwitch.getAttribute('aria-checked'), 'true');
+
+  // Demo phases last 3/10/25 s × 0.05: everything is final after about 1.25 s, plus the
+  // growing delays between reads.
+  assert.equal(await badgeOf(page, 'demo-ready', 'badge--ready', 20_000), 'READY');
+  assert.equal(await badgeOf(page, 'demo-slow', 'badge--ready', 20_000), 'READY');
+  assert.equal(await badgeOf(page, 'demo-error', 'badge--error', 20_000), 'ERROR');
+  assert.equal(await badgeOf(page, 'demo-new', 'badge--uninitialised'), 'UNINITIALISED');
+  await waitUntil(async () => (await page.locator('.dataset__reading:visible').count()) === 0,
+    { message: 'reads to settle' });
+  // demo-new is never terminal, so Watch is still on.
+  assert.equal(await watchSwitch.getAttribute('aria-checked'), 'true');
+
+  const said = await announcements();
+  assert.match(said, /demo-ready changed from \w+ to READY/);
+  assert.match(said, /demo-error changed from \w+ to ERROR/);
+
+  await page.mouse.move(0, 0);
+  await screenshot(page, 'dashboard.png');
+  const wideSize = await page.evaluate(() => ({ w: innerWidth, h: innerHeight }));
+  assert.deepEqual(wideSize, { w: WIDE.width, h: WIDE.height });
+
+  // Readable at 375 px: nothing wider than the screen.
+  await page.setViewportSize(NARROW);
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth),
+    'no horizontal scrolling at 375 px');
+  await screenshot(page, 'dashboard-narrow.png', { fullPage: true });
+  await page.setViewportSize(WIDE);
+
+  // Removing the one dataset that never finishes leaves only terminal ones: Watch stops itself.
+  await row(page, 'demo-new').getByRole('button', { name: /Remove/ }).click();
+  await waitUntil(async () => (await watchSwitch.getAttribute('aria-checked')) === 'false',
+    { message: 'Watch to turn itself off' });
+  assert.match(await page.locator('#watch-status').textContent(), /stopped by itself/i);
+  await waitUntil(async () => /Watch stopped/.test(await announcements()), { message: 'the stop to be announced' });
+
+  await noInlineStyles(page);
+  assert.deepEqual(issues.pageErrors, []);
+  assert.deepEqual(issues.console, []);
+  assert.deepEqual(issues.failedRequests, []);
+});
+
+test('Watch turns itself off once every dataset is terminal, without help', { timeout: 30_000 }, async () => {
+  fastMock.reset();
+  const { page, issues } = await openDashboard(server.url, { hash: '#ids=demo-ready,status-ERROR' });
+  const watchSwitch = page.getByRole('switch', { name: 'Watch' });
+  await watchSwitch.focus();
+  await page.keyboard.press('Space');
+  assert.equal(await watchSwitch.getAttribute('aria-checked'), 'true');
+  assert.equal(await badgeOf(page, 'demo-ready', 'badge--ready', 20_000), 'READY');
+  await waitUntil(async () => (await watchSwitch.getAttribute('aria-checked')) === 'false',
+    { message: 'Watch to turn itself off' });
+  assert.match(await page.locator('#watch-status').textContent(), /every dataset is READY or ERROR/);
+  assert.deepEqual(issues.pageErrors, []);
+});
+
+test('turning Watch off aborts the read in flight; its late answer is ignored', { timeout: 30_000 }, async () => {
+  const held = [];
+  fastMock.setHandler('held', (req, res, { count }) => {
+    if (count === 1) {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"status":"PROCESSING"}');
+    } else {
+      held.push(res);
+    }
+  });
+  try {
+    const { page, issues } = await openDashboard(server.url, { hash: '#ids=held' });
+    assert.equal(await badgeOf(page, 'held', 'badge--processing'), 'PROCESSING');
+    const watchSwitch = page.getByRole('switch', { name: 'Watch' });
+    await watchSwitch.click();
+    await waitUntil(() => held.length > 0, { message: 'the watch read to reach the API' });
+    await row(page, 'held').locator('.dataset__reading').waitFor({ state: 'visible' });
+
+    await watchSwitch.click();
+    assert.equal(await watchSwitch.getAttribute('aria-checked'), 'false');
+    await row(page, 'held').locator('.dataset__reading').waitFor({ state: 'hidden', timeout: 2_000 });
+    assert.equal(await page.locator('#watch-status').textContent(), 'Watch is off.');
+
+    // The browser dropped the request, and the dev server passed that on to the API.
+    await waitUntil(() => issues.failedRequests.some((line) => /\/held\/status net::ERR_ABORTED$/.test(line)),
+      { message: 'the watch request to be aborted in the browser' });
+    await waitUntil(() => held.every((res) => res.destroyed), { message: 'the held request to be dropped upstream' });
+    // The server answers READY after all: the page must not apply an aborted read.
+    for (const res of held) {
+      if (!res.destroyed) {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end('{"status":"READY"}');
+      }
+    }
+    await page.waitForTimeout(500);
+    assert.equal(await badgeOf(page, 'held', 'badge--processing'), 'PROCESSING');
+    assert.equal(await row(page, 'held').locator('.dataset__problem').isVisible(), false);
+    assert.deepEqual(issues.pageErrors, []);
+  } finally {
+    fastMock.setHandler('held', null);
+    for (const res of held) res.destroy();
+  }
+});
+
+test('API errors are shown per row in readable words (404, 429, 5xx, invalid answer)', { timeout: 60_000 }, async () => {
+  const { page, issues } = await openDashboard(server.url);
+  await addIds(page, 'no-such-dataset rate-limited-1 http-500 not-json status-READY');
+
+  assert.match(await problemOf(page, 'no-such-dataset'),
+    /Not found \(404\).*No dataset has this id, or the token has no permission to see it/);
+  assert.match(await problemOf(page, 'rate-limited-1', 20_000), /Rate limited \(429\).*wait 1 second/);
+  assert.match(await problemOf(page, 'http-500', 20_000), /Server error \(500.*\).*Simulated 500/);
+  assert.match(await problemOf(page, 'not-json'), /Invalid answer \(200\).*not with a dataset status/);
+  assert.equal(await badgeOf(page, 'status-READY', 'badge--ready'), 'READY');
+  assert.equal(await row(page, 'status-READY').locator('.dataset__problem').isVisible(), false);
+  // A failed read leaves the badge at "Not read yet", never empty.
+  assert.equal(await badgeOf(page, 'no-such-dataset', 'badge--unknown'), 'Not read yet');
+  assert.match(await page.locator('#summary').textContent(), /4 with a read problem/);
+
+  await screenshot(page, 'dashboard-errors.png', { fullPage: true });
+
+  // With Watch on, transient failures (429, 5xx) are retried and say so; 404 is not re-read.
+  const watchSwitch = page.getByRole('switch', { name: 'Watch' });
+  const notFoundReads = () => fastMock.requests.filter((r) => r.path.includes('/no-such-dataset/')).length;
+  const readsBefore = notFoundReads();
+  await watchSwitch.click();
+  await waitUntil(async () => /Rate limited \(429\).*retrying/.test(await problemOf(page, 'rate-limited-1')),
+    { message: 'the 429 row to say it is retrying' });
+  await waitUntil(async () => /Server error \(500.*Retrying/.test(await problemOf(page, 'http-500')),
+    { message: 'the 500 row to say it is retrying' });
+  assert.equal(await watchSwitch.getAttribute('aria-checked'), 'true');
+  assert.equal(notFoundReads(), readsBefore, 'a 404 is not read again by Watch');
+  await watchSwitch.click();
+  assert.equal(await watchSwitch.getAttribute('aria-checked'), 'false');
+  assert.deepEqual(issues.pageErrors, []);
+});
+
+test('a token the API rejects shows a readable 401', async () => {
+  const badTokenServer = await startServer({
+    port: 0, env: { PROLIFIC_TOKEN: 'wrong', PROLIFIC_URL: fastMock.url },
+  });
+  closers.push(() => badTokenServer.close());
+  const { page, issues } = await openDashboard(badTokenServer.url, { hash: '#ids=status-READY' });
+  const text = await problemOf(page, 'status-READY');
+  assert.match(text, /Token rejected \(401\)/);
+  assert.match(text, /did not accept the token of this page's server/);
+  assert.match(text, /Invalid token/);
+  assert.equal(await badgeOf(page, 'status-READY', 'badge--unknown'), 'Not read yet');
+  assert.deepEqual(issues.pageErrors, []);
+  await badTokenServer.close();
+});
+
+test('a dead API behind the server and a dead server show readable errors', { timeout: 60_000 }, async () => {
+  // The API (mock) dies: the dev server answers 502.
+  const mock = await startMockProlific();
+  closers.push(() => mock.close());
+  const gateway = await startServer({ port: 0, env: { PROLIFIC_TOKEN: 'mock-token', PROLIFIC_URL: mock.url } });
+  closers.push(() => gateway.close());
+  const first = await openDashboard(gateway.url, { hash: '#ids=status-READY' });
+  assert.equal(await badgeOf(first.page, 'status-READY', 'badge--ready'), 'READY');
+  await mock.close();
+  await first.page.getByRole('button', { name: 'Check now' }).click();
+  const gatewayText = await problemOf(first.page, 'status-READY', 20_000);
+  assert.match(gatewayText, /Server error \(502/);
+  assert.match(gatewayText, /could not get an answer from the API/);
+  // The last status read stays visible, with its time.
+  assert.equal(await badgeOf(first.page, 'status-READY', 'badge--ready'), 'READY');
+  await screenshot(first.page, 'dashboard-api-down.png');
+  assert.deepEqual(first.issues.pageErrors, []);
+  await gateway.close();
+
+  // The page's own server dies: no HTTP answer at all.
+  const doomed = await startServer({ port: 0, env: { PROLIFIC_TOKEN: 'mock-token', PROLIFIC_URL: fastMock.url } });
+  closers.push(() => doomed.close());
+  const second = await openDashboard(doomed.url, { hash: '#ids=status-PROCESSING' });
+  assert.equal(await badgeOf(second.page, 'status-PROCESSING', 'badge--processing'), 'PROCESSING');
+  await doomed.close();
+  await second.page.getByRole('button', { name: 'Check now' }).click();
+  const networkText = await problemOf(second.page, 'status-PROCESSING', 20_000);
+  assert.match(networkText, /Network down/);
+  assert.match(networkText, /No answer from this page's server/);
+  await screenshot(second.page, 'dashboard-server-down.png');
+  assert.deepEqual(second.issues.pageErrors, []);
+});
+
+test('hostile ids and server texts are shown literally, never run', { timeout: 30_000 }, async () => {
+  const imgId = '<img src=x onerror=alert(1)>';
+  const svgId = '<svg/onload=window.__pwned=1>';
+  // Without the CSP, so that the page's own handling is what is tested (the CSP would also stop
+  // inline event handlers).
+  const { page, issues } = await openDashboard(server.url, {
+    hash: `#ids=${encodeURIComponent(imgId)},hostile`, bypassCSP: true,
+  });
+  await addIds(page, svgId);
+
+  const hostileText = await problemOf(page, 'hostile');
+  assert.ok(hostileText.includes('<img src=x onerror="window.__pwned=1">'), hostileText);
+  assert.ok(hostileText.includes('<script>window.__pwned=1</script>'), hostileText);
+  assert.match(await problemOf(page, imgId), /Not found \(404\)/);
+  assert.match(await problemOf(page, svgId), /Not found \(404\)/);
+
+  const shownIds = await page.locator('.dataset__id').allTextContents();
+  assert.deepEqual(shownIds, [imgId, 'hostile', svgId]);
+  assert.equal(await page.locator('main img, main svg, main script, .dataset script').count(), 0);
+  assert.equal(await page.evaluate(() => document.querySelectorAll('img, svg').length), 0);
+  // The fragment holds the ids encoded, and gives them back unchanged on reload.
+  assert.ok(page.url().includes(`#ids=${encodeURIComponent(imgId)},hostile,${encodeURIComponent(svgId)}`), page.url());
+  await page.reload();
+  await page.locator('html[data-ready="true"]').waitFor({ state: 'attached' });
+  await row(page, svgId).waitFor();
+  assert.deepEqual(await page.locator('.dataset__id').allTextContents(), [imgId, 'hostile', svgId]);
+  await problemOf(page, 'hostile');
+
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => typeof window.__pwned), 'undefined');
+  assert.deepEqual(issues.dialogs, []);
+  assert.deepEqual(issues.pageErrors, []);
+  await screenshot(page, 'dashboard-hostile.png', { fullPage: true });
+});
+
+test('direct mode sends the token only to the typed base URL, and a reload forgets it', { timeout: 60_000 }, async () => {
+  const directMock = await startMockProlific({ token: DIRECT_TOKEN });
+  closers.push(() => directMock.close());
+  const directOrigin = new URL(directMock.url).origin;
+  // The dev server's CSP allows connections to its own origin only; a direct-mode page would be
+  // hosted with a policy that allows the API. bypassCSP stands in for that.
+  const { page, issues } = await openDashboard(server.url, { hash: '#ids=status-READY', bypassCSP: true });
+  const sent = [];
+  page.on('request', async (request) => {
+    const headers = await request.allHeaders().catch(() => request.headers());
+    sent.push({ url: request.url(), method: request.method(), headers });
+  });
+  assert.equal(await badgeOf(page, 'status-READY', 'badge--ready'), 'READY');
+
+  // A token over plain http to a non-loopback host is refused before anything is sent.
+  await page.locator('#direct-details > summary').click();
+  await page.getByLabel('API base URL').fill('http://example.com');
+  await page.getByLabel('API token').fill(DIRECT_TOKEN);
+  await page.getByRole('button', { name: 'Use direct mode' }).click();
+  assert.match(await page.locator('#direct-message').textContent(), /only sent over https/);
+
+  await page.getByLabel('API base URL').fill(directMock.url);
+  await page.getByLabel('API token').fill(DIRECT_TOKEN);
+  await page.getByRole('button', { name: 'Use direct mode' }).click();
+  assert.match(await page.locator('#direct-message').textContent(), /Direct mode on/);
+  assert.equal(await page.getByLabel('API token').inputValue(), '', 'the token field is emptied after use');
+
+  directMock.reset();
+  await addIds(page, 'status-PROCESSING');
+  assert.equal(await badgeOf(page, 'status-PROCESSING', 'badge--processing'), 'PROCESSING');
+  await page.getByRole('button', { name: 'Check now' }).click();
+  await waitUntil(() => directMock.requests.filter((r) => r.method === 'GET').length >= 3,
+    { message: 'direct reads to reach the typed base URL' });
+  const directGets = directMock.requests.filter((r) => r.method === 'GET');
+  for (const request of directGets) assert.equal(request.headers.authorization, `Token ${DIRECT_TOKEN}`);
+
+  // Wherever the token appears in what the browser sent, it went to the typed base URL only.
+  const withTokenOf = () => sent.filter((r) => JSON.stringify(r).includes(DIRECT_TOKEN));
+  await waitUntil(() => withTokenOf().length >= 3, { message: 'the browser to send the token in direct mode' });
+  await page.waitForLoadState('networkidle');
+  const withToken = withTokenOf();
+  for (const request of withToken) assert.equal(new URL(request.url).origin, directOrigin, request.url);
+  for (const request of sent.filter((r) => new URL(r.url).origin === server.url)) {
+    assert.equal(request.headers.authorization, undefined, `no Authorization to the page's server: ${request.url}`);
+  }
+  assert.ok(!fastMock.requests.some((r) => JSON.stringify(r).includes(DIRECT_TOKEN)));
+
+  // Not in the address, the storage, or the page's markup.
+  assert.ok(!page.url().includes(DIRECT_TOKEN));
+  assert.ok(!(await page.content()).includes(DIRECT_TOKEN));
+  const storage = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+  assert.ok(!storage.includes(DIRECT_TOKEN));
+  const cookies = await page.context().cookies();
+  assert.ok(!JSON.stringify(cookies).includes(DIRECT_TOKEN));
+
+  // Reload: the ids come back from the fragment, the token does not.
+  const before = directMock.requests.length;
+  await page.reload();
+  await page.locator('html[data-ready="true"]').waitFor({ state: 'attached' });
+  assert.equal(new URL(page.url()).hash, '#ids=status-READY,status-PROCESSING');
+  assert.equal(await badgeOf(page, 'status-READY', 'badge--ready'), 'READY');
+  assert.equal(await badgeOf(page, 'status-PROCESSING', 'badge--processing'), 'PROCESSING');
+  assert.equal(await page.getByLabel('API token').inputValue(), '');
+  assert.match(await page.locator('#mode-summary').textContent(), /own server/);
+  sent.length = 0;
+  await page.getByRole('button', { name: 'Check now' }).click();
+  await waitUntil(() => sent.filter((r) => r.url.includes('/status')).length >= 2, { message: 'reads after reload' });
+  await page.waitForLoadState('networkidle');
+  assert.equal(directMock.requests.length, before, 'nothing goes to the direct base URL after a reload');
+  assert.ok(!sent.some((r) => JSON.stringify(r).includes(DIRECT_TOKEN)));
+  for (const request of sent) assert.equal(new URL(request.url).origin, server.url);
+  assert.deepEqual(issues.pageErrors, []);
+});
