@@ -77,11 +77,15 @@
  *                           http://localhost:<port> when Host was 127.0.0.1, else http://127.0.0.1:<port>
  *     redirect-many-<n>     redirect-many-<n-1> ... redirect-many-0, which is 200 READY
  *   Anything else           404 "Dataset not found or you do not have permissions."
+ *
+ * Dataset lifecycle (creating datasets, upload URLs, a presigned-upload server on its own port,
+ * V4 import jobs): see scripts/mock-lifecycle.mjs.
  */
 
 import http from 'node:http';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { createLifecycle } from './mock-lifecycle.mjs';
 
 /** Dataset ids whose status moves over time (see the header comment). */
 export const DEMO_DATASET_IDS = ['demo-ready', 'demo-slow', 'demo-error', 'demo-new'];
@@ -111,7 +115,7 @@ const CORS_HEADERS = {
 };
 
 const PREFLIGHT_HEADERS = {
-  'Access-Control-Allow-Methods': 'GET, OPTIONS',
+  'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
   'Access-Control-Allow-Headers': 'Authorization, Content-Type',
   'Access-Control-Max-Age': '600',
 };
@@ -545,6 +549,7 @@ export async function startMockProlific({
     timers.delete(timer);
   };
 
+  const lifecycle = await createLifecycle({ timeScale, later, sendJson, sendError });
   const server = http.createServer((req, res) => handleRequest(req, res));
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -567,15 +572,20 @@ export async function startMockProlific({
 
   function handleRequest(req, res) {
     recordRequest(req);
-    req.resume();
     if (req.method === 'OPTIONS') {
+      req.resume();
       res.writeHead(204, { ...CORS_HEADERS, ...PREFLIGHT_HEADERS });
       res.end();
       return;
     }
-    if (!checkToken(req, res, token)) return;
+    if (!checkToken(req, res, token)) {
+      req.resume();
+      return;
+    }
 
     const pathname = req.url.split('?')[0];
+    if (pathname.startsWith(`${pathPrefix}/`) && lifecycle.handle(req, res, pathname.slice(pathPrefix.length))) return;
+    req.resume();
     const match = pathname.startsWith(`${pathPrefix}/`)
       ? STATUS_PATH_PATTERN.exec(pathname.slice(pathPrefix.length))
       : null;
@@ -635,6 +645,12 @@ export async function startMockProlific({
     url: `http://${urlHost}:${actualPort}${pathPrefix}`,
     port: actualPort,
     requests,
+    /** Origin of the presigned-upload server (another port: another origin). */
+    uploadServerUrl: lifecycle.uploadServerUrl,
+    /** Files the upload server accepted: { path, bytes, contentType }. */
+    uploads: lifecycle.uploads,
+    /** Requests that reached the upload server with an Authorization header: must stay empty. */
+    tokenLeaks: lifecycle.tokenLeaks,
 
     setHandler(datasetId, handler) {
       if (typeof datasetId !== 'string') throw new TypeError('datasetId must be a string');
@@ -647,6 +663,7 @@ export async function startMockProlific({
       requests.length = 0;
       counts.clear();
       firstReads.clear();
+      lifecycle.reset();
     },
 
     close() {
@@ -656,7 +673,7 @@ export async function startMockProlific({
       timers.clear();
       const done = new Promise((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
-      return done;
+      return Promise.all([done, lifecycle.close()]).then(() => {});
     },
   };
 }

@@ -22,7 +22,15 @@ export function isTerminalStatus(status) {
 const READ_OPTIONS = ['token', 'baseUrl', 'timeoutMs', 'maxRetries', 'signal'];
 const WAIT_OPTIONS = [...READ_OPTIONS, 'intervalMs', 'maxIntervalMs', 'deadlineMs', 'onStatus'];
 const MANY_OPTIONS = [...READ_OPTIONS, 'concurrency'];
-const CLIENT_OPTIONS = [...new Set([...WAIT_OPTIONS, ...MANY_OPTIONS])];
+const UPLOAD_OPTIONS = ['timeoutMs', 'maxRetries', 'signal'];
+const UPLOAD_AND_WAIT_OPTIONS = [...WAIT_OPTIONS, 'uploadTimeoutMs', 'onProgress'];
+const CLIENT_OPTIONS = [...new Set([...WAIT_OPTIONS, ...MANY_OPTIONS, ...UPLOAD_AND_WAIT_OPTIONS])];
+
+/** Import job statuses after which a V4 import never changes (Prolific API reference). */
+export const TERMINAL_IMPORT_STATUSES = Object.freeze(['complete', 'partial', 'failed', 'pending_schema']);
+
+/** Largest file uploadDatasetFile sends, in bytes (256 MiB); it passes through the WebAssembly heap. */
+export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
 
 const DEFAULTS = Object.freeze({
   timeoutMs: 30000,
@@ -31,6 +39,7 @@ const DEFAULTS = Object.freeze({
   maxIntervalMs: 30000,
   deadlineMs: 15 * 60 * 1000,
   concurrency: 6,
+  uploadTimeoutMs: 10 * 60 * 1000,
 });
 
 const LARGEST_OPERATION_ID = 2147483647;
@@ -41,9 +50,9 @@ function describe(value) {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-function checkNumber(options, name, { min, integer = false, above = false }) {
+function checkNumber(options, name, { min, integer = false, above = false, fallback = DEFAULTS[name] }) {
   const value = options[name];
-  if (value === undefined) return DEFAULTS[name];
+  if (value === undefined) return fallback;
   const ok = typeof value === 'number' && Number.isFinite(value) && (above ? value > min : value >= min) &&
     (!integer || Number.isInteger(value));
   if (!ok) {
@@ -64,7 +73,7 @@ function isAbortSignal(value) {
  * contract (token characters, base URL, loopback) are checked by the module.
  * @throws {TypeError} for a non-object, an unknown option name or a value of the wrong type
  */
-function resolveOptions(options, allowedNames, environmentDefaults) {
+function resolveOptions(options, allowedNames, environmentDefaults, { timeoutMs = DEFAULTS.timeoutMs } = {}) {
   if (options === undefined) options = {};
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`options must be an object, not ${describe(options)}`);
@@ -84,13 +93,11 @@ function resolveOptions(options, allowedNames, environmentDefaults) {
   if (options.signal !== undefined && !isAbortSignal(options.signal)) {
     throw new TypeError(`signal must be an AbortSignal, not ${describe(options.signal)}`);
   }
-  if (options.onStatus !== undefined && typeof options.onStatus !== 'function') {
-    throw new TypeError(`onStatus must be a function, not ${describe(options.onStatus)}`);
-  }
+  checkFunction(options, 'onStatus');
   return {
     token,
     baseUrl,
-    timeoutMs: checkNumber(options, 'timeoutMs', { min: 0 }),
+    timeoutMs: checkNumber(options, 'timeoutMs', { min: 0, fallback: timeoutMs }),
     maxRetries: checkNumber(options, 'maxRetries', { min: 0, integer: true }),
     signal: options.signal,
     intervalMs: checkNumber(options, 'intervalMs', { min: 0, above: true }),
@@ -98,7 +105,51 @@ function resolveOptions(options, allowedNames, environmentDefaults) {
     deadlineMs: checkNumber(options, 'deadlineMs', { min: 0 }),
     onStatus: options.onStatus,
     concurrency: checkNumber(options, 'concurrency', { min: 1, integer: true }),
+    uploadTimeoutMs: checkNumber(options, 'uploadTimeoutMs', { min: 0 }),
+    onProgress: checkFunction(options, 'onProgress'),
   };
+}
+
+function checkFunction(options, name) {
+  const value = options[name];
+  if (value !== undefined && typeof value !== 'function') {
+    throw new TypeError(`${name} must be a function, not ${describe(value)}`);
+  }
+  return value;
+}
+
+function checkString(value, name) {
+  if (typeof value !== 'string' || value === '') {
+    throw new TypeError(`${name} must be a non-empty string, not ${value === '' ? 'an empty string' : describe(value)}`);
+  }
+}
+
+/**
+ * The bytes of a file to upload, as a Uint8Array.
+ * @param {Uint8Array | ArrayBuffer | ArrayBufferView | Blob | string} data (a string is sent as UTF-8)
+ * @returns {Promise<Uint8Array>}
+ * @throws {TypeError} for another type, or more than MAX_UPLOAD_BYTES bytes
+ */
+async function uploadBytes(data) {
+  let bytes;
+  if (data instanceof Uint8Array) bytes = data;
+  else if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
+  else if (ArrayBuffer.isView(data)) bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  else if (typeof data === 'string') bytes = new TextEncoder().encode(data);
+  else if (typeof Blob !== 'undefined' && data instanceof Blob) {
+    if (data.size > MAX_UPLOAD_BYTES) bytes = { length: data.size };
+    else bytes = new Uint8Array(await data.arrayBuffer());
+  } else {
+    throw new TypeError(`data must be a Uint8Array, ArrayBuffer, Blob or string, not ${describe(data)}`);
+  }
+  if (bytes.length > MAX_UPLOAD_BYTES) {
+    throw new TypeError(`data is ${bytes.length} bytes; uploadDatasetFile sends at most ${MAX_UPLOAD_BYTES} bytes`);
+  }
+  return bytes;
+}
+
+function parseJson(result) {
+  return JSON.parse(result.json);
 }
 
 function checkDatasetId(datasetId) {
@@ -152,8 +203,17 @@ export function createApi({ loadModule, environmentDefaults }) {
     return nextOperationId;
   }
 
-  async function run(datasetId, settings, waitFor) {
-    checkDatasetId(datasetId);
+  /**
+   * Runs one operation of the module and settles with its result, adapting the AbortSignal, the
+   * onStatus callback and the module's error values.
+   * @param {object} fields request fields for the module (kind, datasetId, importId, …)
+   * @param {object} settings resolved options
+   * @param {object} how
+   * @param {boolean} [how.wait] poll until a terminal status
+   * @param {(report: object) => unknown[]} [how.reportArguments] arguments for settings.onStatus
+   * @param {(result: object) => unknown} how.toResult the public result of a successful answer
+   */
+  async function runOperation(fields, settings, { wait = false, reportArguments, toResult }) {
     const { signal } = settings;
     signal?.throwIfAborted();
     const module = await getModule();
@@ -176,14 +236,14 @@ export function createApi({ loadModule, environmentDefaults }) {
       signal?.addEventListener('abort', onAbort);
       inFlight.set(operationId, (error) => finish(reject, error));
       const request = {
+        ...fields,
         operationId,
-        datasetId,
         token: settings.token,
         baseUrl: settings.baseUrl,
         timeoutMs: settings.timeoutMs,
         maxRetries: settings.maxRetries,
       };
-      if (waitFor) {
+      if (wait) {
         request.wait = {
           intervalMs: settings.intervalMs,
           maxIntervalMs: settings.maxIntervalMs,
@@ -196,8 +256,7 @@ export function createApi({ loadModule, environmentDefaults }) {
           request.onStatus = (report) => queueMicrotask(() => {
             if (settled) return;
             try {
-              const returned = onStatus({ datasetId, status: report.status },
-                { attempt: report.attempt, elapsedMs: report.elapsedMs });
+              const returned = onStatus(...reportArguments(report));
               if (returned && typeof returned.then === 'function') returned.then(undefined, stop);
             } catch (error) {
               stop(error);
@@ -207,20 +266,30 @@ export function createApi({ loadModule, environmentDefaults }) {
       }
       let answer;
       try {
-        answer = module.getDatasetStatus(request);
+        answer = fields.kind === 'datasetStatus' ? module.getDatasetStatus(request) : module.startOperation(request);
       } catch (error) {
         stop(new ProlificError('The WebAssembly module failed to start the request', { cause: error }));
         return;
       }
       answer.then((result) => {
         if (result.ok) {
-          finish(resolve, { datasetId, status: result.status });
+          finish(resolve, toResult(result));
         } else if (result.error.kind !== 'aborted') {
           const error = errorFromValue(result.error);
-          if ('datasetId' in error) error.datasetId = datasetId;
+          if ('datasetId' in error && fields.datasetId !== undefined) error.datasetId = fields.datasetId;
           finish(reject, error);
         }
       });
+    });
+  }
+
+  function run(datasetId, settings, wait) {
+    checkDatasetId(datasetId);
+    return runOperation({ kind: 'datasetStatus', datasetId }, settings, {
+      wait,
+      reportArguments: (report) => [{ datasetId, status: report.status },
+        { attempt: report.attempt, elapsedMs: report.elapsedMs }],
+      toResult: (result) => ({ datasetId, status: result.status }),
     });
   }
 
@@ -291,6 +360,149 @@ export function createApi({ loadModule, environmentDefaults }) {
   }
 
   /**
+   * Creates an AI Task Builder dataset (Prolific API: `POST /api/v1/data-collection/datasets`).
+   * With a `schema` the dataset is V4 (uploads become import jobs); without, V3. Not retried
+   * blindly (it is not idempotent): only a 429, or a 503 with Retry-After, is tried again.
+   * @param {{ name: string, workspaceId: string, schema?: object }} dataset
+   * @param {object} [options] token, baseUrl, timeoutMs, maxRetries, signal
+   * @returns {Promise<{ id: string, name: string, workspaceId?: string, status?: string,
+   *   schemaVersion?: number, createdAt?: string }>}
+   * @throws {TypeError} bad arguments (nothing is sent)
+   * @throws {ProlificApiError|NetworkError|TimeoutError|InvalidResponseError}
+   */
+  async function createDataset(dataset, options) {
+    const settings = resolveOptions(options, READ_OPTIONS, environmentDefaults);
+    if (typeof dataset !== 'object' || dataset === null) throw new TypeError(`dataset must be an object, not ${describe(dataset)}`);
+    const { name, workspaceId, schema, ...rest } = dataset;
+    const unknown = Object.keys(rest);
+    if (unknown.length) throw new TypeError(`unknown dataset field "${unknown[0].slice(0, 64)}"; it takes: name, workspaceId, schema`);
+    checkString(name, 'name');
+    checkString(workspaceId, 'workspaceId');
+    if (schema !== undefined && (typeof schema !== 'object' || schema === null || Array.isArray(schema))) {
+      throw new TypeError(`schema must be an object, not ${describe(schema)}`);
+    }
+    const fields = { kind: 'createDataset', name, workspaceId };
+    if (schema !== undefined) fields.schemaJson = JSON.stringify(schema);
+    return runOperation(fields, settings, { toResult: parseJson });
+  }
+
+  /**
+   * Asks for a presigned URL to upload one file to a dataset (Prolific API:
+   * `GET /api/v1/data-collection/datasets/{dataset_id}/upload-url/{filename}`). For a V4 dataset
+   * the answer has an `importId`: each call creates an import job, so it is not retried blindly.
+   * @param {string} datasetId
+   * @param {string} filename a plain file name (.csv or .zip for V3; .csv or .jsonl for V4)
+   * @param {object} [options] token, baseUrl, timeoutMs, maxRetries, signal
+   * @returns {Promise<{ datasetId: string, filename: string, uploadUrl: string, httpMethod: 'PUT',
+   *   expiresAt?: string, contentType?: string, fileKey?: string, importId?: string }>}
+   */
+  async function getUploadUrl(datasetId, filename, options) {
+    const settings = resolveOptions(options, READ_OPTIONS, environmentDefaults);
+    checkDatasetId(datasetId);
+    checkString(filename, 'filename');
+    return runOperation({ kind: 'uploadUrl', datasetId, filename }, settings, {
+      toResult: (result) => ({ datasetId, filename, ...parseJson(result) }),
+    });
+  }
+
+  /**
+   * PUTs a file to the presigned URL of getUploadUrl, with its content type and never an
+   * Authorization header (the URL carries its own signature). Only a 429, or a 503 with
+   * Retry-After, is tried again.
+   * @param {{ uploadUrl: string, contentType?: string, datasetId?: string }} uploadUrlResult
+   * @param {Uint8Array | ArrayBuffer | ArrayBufferView | Blob | string} data at most 256 MiB
+   * @param {object} [options] timeoutMs (default 600000 ms), maxRetries, signal
+   * @returns {Promise<{ datasetId?: string, bytes: number, httpStatus: number }>}
+   * @throws {TypeError} bad arguments, an upload URL that is not https (or http to loopback)
+   * @throws {ProlificApiError} the storage host refused the file (its status and body)
+   */
+  async function uploadDatasetFile(uploadUrlResult, data, options) {
+    const settings = resolveOptions(options, UPLOAD_OPTIONS, () => ({ baseUrl: '' }), { timeoutMs: DEFAULTS.uploadTimeoutMs });
+    if (typeof uploadUrlResult !== 'object' || uploadUrlResult === null) {
+      throw new TypeError(`uploadUrlResult must be the object getUploadUrl returned, not ${describe(uploadUrlResult)}`);
+    }
+    const { uploadUrl, contentType, datasetId } = uploadUrlResult;
+    checkString(uploadUrl, 'uploadUrl');
+    if (contentType !== undefined && typeof contentType !== 'string') {
+      throw new TypeError(`contentType must be a string, not ${describe(contentType)}`);
+    }
+    const body = await uploadBytes(data);
+    const fields = { kind: 'upload', uploadUrl, contentType: contentType ?? '', body, datasetId: datasetId ?? '' };
+    return runOperation(fields, { ...settings, token: undefined }, {
+      toResult: (result) => ({ ...(datasetId === undefined ? {} : { datasetId }), bytes: body.length,
+        httpStatus: parseJson(result).httpStatus }),
+    });
+  }
+
+  function runImport(datasetId, importId, settings, wait) {
+    checkDatasetId(datasetId);
+    checkString(importId, 'importId');
+    const toResult = (result) => ({ datasetId, importId, ...parseJson(result) });
+    return runOperation({ kind: 'importStatus', datasetId, importId }, settings, {
+      wait,
+      reportArguments: (report) => [toResult(report), { attempt: report.attempt, elapsedMs: report.elapsedMs }],
+      toResult,
+    });
+  }
+
+  /**
+   * Reads a V4 import job (Prolific API:
+   * `GET /api/v1/data-collection/datasets/{dataset_id}/imports/{import_id}`), with retries.
+   * @param {string} datasetId
+   * @param {string} importId from getUploadUrl
+   * @param {object} [options] token, baseUrl, timeoutMs, maxRetries, signal
+   * @returns {Promise<{ datasetId: string, importId: string, status: string, acceptedCount?: number,
+   *   rejectedCount?: number, errors?: string[], reason?: string }>} status: uninitialised, queued,
+   *   processing, complete, partial, failed, pending_schema (or a newer string)
+   */
+  async function getImportStatus(datasetId, importId, options) {
+    return runImport(datasetId, importId, resolveOptions(options, READ_OPTIONS, environmentDefaults), false);
+  }
+
+  /**
+   * Polls a V4 import job until complete, partial, failed or pending_schema, and resolves with it:
+   * check `status` (partial carries acceptedCount, rejectedCount and errors; failed carries reason).
+   * @param {string} datasetId
+   * @param {string} importId
+   * @param {object} [options] as waitForDataset; onStatus(importJob, { attempt, elapsedMs })
+   * @returns {Promise<object>} the import job, as getImportStatus
+   * @throws {TimeoutError} past deadlineMs
+   */
+  async function waitForImport(datasetId, importId, options) {
+    return runImport(datasetId, importId, resolveOptions(options, WAIT_OPTIONS, environmentDefaults), true);
+  }
+
+  /**
+   * The whole upload: asks for an upload URL, PUTs the file, then waits: for a V4 dataset on its
+   * import job (resolving with the terminal import job), for a V3 dataset on its status (resolving
+   * with READY; ERROR rejects with DatasetProcessingError).
+   * @param {{ datasetId: string, filename: string, data: Uint8Array | ArrayBuffer | Blob | string }} upload
+   * @param {object} [options] the options of waitForDataset, uploadTimeoutMs (ms, default 600000)
+   *   and onProgress({ stage: 'upload-url' | 'uploading' | 'processing', datasetId, importId? })
+   * @returns {Promise<object>} the import job (V4) or { datasetId, status: 'READY' } (V3)
+   */
+  async function uploadAndWait(upload, options) {
+    const settings = resolveOptions(options, UPLOAD_AND_WAIT_OPTIONS, environmentDefaults);
+    if (typeof upload !== 'object' || upload === null) throw new TypeError(`upload must be an object, not ${describe(upload)}`);
+    const { datasetId, filename, data } = upload;
+    checkDatasetId(datasetId);
+    checkString(filename, 'filename');
+    const body = await uploadBytes(data);
+    const progress = (stage, extra) => settings.onProgress?.({ stage, datasetId, ...extra });
+    progress('upload-url');
+    const pick = (names) => Object.fromEntries(names.filter((name) => settings[name] !== undefined)
+      .map((name) => [name, settings[name]]));
+    const readOptions = pick(READ_OPTIONS);
+    const target = await getUploadUrl(datasetId, filename, readOptions);
+    progress('uploading', target.importId === undefined ? {} : { importId: target.importId });
+    await uploadDatasetFile(target, body, { timeoutMs: settings.uploadTimeoutMs, signal: settings.signal });
+    progress('processing', target.importId === undefined ? {} : { importId: target.importId });
+    const waitOptions = pick(WAIT_OPTIONS);
+    if (target.importId !== undefined) return waitForImport(datasetId, target.importId, waitOptions);
+    return waitForDataset(datasetId, waitOptions);
+  }
+
+  /**
    * Binds options once. Per-call options override the bound ones.
    * @param {object} [options] any option of the three functions
    * @returns {{ getDatasetStatus: Function, waitForDataset: Function, getDatasetStatuses: Function }}
@@ -307,8 +519,17 @@ export function createApi({ loadModule, environmentDefaults }) {
       getDatasetStatus: (datasetId, perCall) => getDatasetStatus(datasetId, merged(READ_OPTIONS, perCall)),
       waitForDataset: (datasetId, perCall) => waitForDataset(datasetId, merged(WAIT_OPTIONS, perCall)),
       getDatasetStatuses: (datasetIds, perCall) => getDatasetStatuses(datasetIds, merged(MANY_OPTIONS, perCall)),
+      createDataset: (dataset, perCall) => createDataset(dataset, merged(READ_OPTIONS, perCall)),
+      getUploadUrl: (datasetId, filename, perCall) => getUploadUrl(datasetId, filename, merged(READ_OPTIONS, perCall)),
+      uploadDatasetFile: (target, data, perCall) => uploadDatasetFile(target, data, merged(UPLOAD_OPTIONS, perCall)),
+      getImportStatus: (datasetId, importId, perCall) => getImportStatus(datasetId, importId, merged(READ_OPTIONS, perCall)),
+      waitForImport: (datasetId, importId, perCall) => waitForImport(datasetId, importId, merged(WAIT_OPTIONS, perCall)),
+      uploadAndWait: (upload, perCall) => uploadAndWait(upload, merged(UPLOAD_AND_WAIT_OPTIONS, perCall)),
     });
   }
 
-  return { getDatasetStatus, waitForDataset, getDatasetStatuses, createClient, moduleForTests: getModule };
+  return {
+    getDatasetStatus, waitForDataset, getDatasetStatuses, createClient, createDataset, getUploadUrl,
+    uploadDatasetFile, getImportStatus, waitForImport, uploadAndWait, moduleForTests: getModule,
+  };
 }

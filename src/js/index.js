@@ -7,7 +7,7 @@
  */
 import { createApi } from './api.js';
 
-export { DATASET_STATUSES, isTerminalStatus } from './api.js';
+export { DATASET_STATUSES, isTerminalStatus, TERMINAL_IMPORT_STATUSES, MAX_UPLOAD_BYTES } from './api.js';
 export {
   ProlificError, ProlificApiError, NetworkError, TimeoutError, InvalidResponseError, DatasetProcessingError,
 } from './errors.js';
@@ -23,7 +23,10 @@ function environmentDefaults() {
 
 const api = createApi({ loadModule, environmentDefaults });
 
-export const { getDatasetStatus, waitForDataset, getDatasetStatuses, createClient } = api;
+export const {
+  getDatasetStatus, waitForDataset, getDatasetStatuses, createClient, createDataset, getUploadUrl, uploadDatasetFile,
+  getImportStatus, waitForImport, uploadAndWait,
+} = api;
 
 /**
  * The instantiated WebAssembly module, for leak checks in tests and benchmarks. Not part of the

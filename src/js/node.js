@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { createApi } from './api.js';
 import { NodeXMLHttpRequest } from './node-xhr.js';
 
-export { DATASET_STATUSES, isTerminalStatus } from './api.js';
+export { DATASET_STATUSES, isTerminalStatus, TERMINAL_IMPORT_STATUSES, MAX_UPLOAD_BYTES } from './api.js';
 export {
   ProlificError, ProlificApiError, NetworkError, TimeoutError, InvalidResponseError, DatasetProcessingError,
 } from './errors.js';
@@ -37,7 +37,10 @@ function environmentDefaults() {
 
 const api = createApi({ loadModule, environmentDefaults });
 
-export const { getDatasetStatus, waitForDataset, getDatasetStatuses, createClient } = api;
+export const {
+  getDatasetStatus, waitForDataset, getDatasetStatuses, createClient, createDataset, getUploadUrl, uploadDatasetFile,
+  getImportStatus, waitForImport, uploadAndWait,
+} = api;
 
 /**
  * The instantiated WebAssembly module, for leak checks in tests and benchmarks: its

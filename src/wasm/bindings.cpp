@@ -13,7 +13,9 @@
 #include <memory>
 #include <unordered_map>
 
+#include "lifecycle.hpp"
 #include "operation.hpp"
+#include "response.hpp"
 #include "transport.hpp"
 
 extern "C" emscripten::EM_VAL prolific_create_deferred();
@@ -120,6 +122,7 @@ void perform(int id, Action action) {
     report.set("status", action.report->status);
     report.set("attempt", action.report->attempt);
     report.set("elapsedMs", action.report->elapsed_ms);
+    if (!action.report->json.empty()) report.set("json", action.report->json);
     // The package's onStatus adapter defers the caller's function, so nothing re-enters here.
     pending->on_status(report);
     pending = find_operation(id);
@@ -145,6 +148,7 @@ void perform(int id, Action action) {
         result = val::object();
         result.set("ok", true);
         result.set("status", *action.status);
+        if (!action.json.empty()) result.set("json", action.json);
       } else {
         result = failure_value(error_value(*action.error));
       }
@@ -196,11 +200,14 @@ val invalid_argument(const std::string& message) {
 
 // Reads the request object the package builds; the package has already checked the JS types,
 // this checks again so that no value can make embind throw.
-Result<ClientOptions> read_client_options(const val& request) {
+Result<ClientOptions> read_client_options(const val& request, bool needs_base_url) {
   ClientOptions options;
   val base_url = request["baseUrl"];
-  if (!is_type(base_url, "string")) return make_error(ErrorKind::invalid_argument, "baseUrl must be a string");
-  options.base_url = base_url.as<std::string>();
+  if (is_type(base_url, "string")) {
+    options.base_url = base_url.as<std::string>();
+  } else if (needs_base_url) {
+    return make_error(ErrorKind::invalid_argument, "baseUrl must be a string");
+  }
   val token = request["token"];
   if (is_type(token, "string")) {
     options.token = token.as<std::string>();
@@ -227,16 +234,82 @@ std::optional<WaitOptions> read_wait_options(const val& request) {
   return options;
 }
 
-}  // namespace
 
-/// Starts one read (or, with `request.wait`, a wait) of a dataset status.
-/// `request`: { operationId: positive integer unique among running operations, datasetId: string,
-/// baseUrl: string, token?: string, timeoutMs?: number (ms, 0 = none), maxRetries?: integer,
-/// wait?: { intervalMs, maxIntervalMs, deadlineMs } (ms), onStatus?: function(report) }.
-/// Returns a Promise that always resolves, exactly once, with { ok: true, status } or
-/// { ok: false, error: { kind, message, ...fields of that kind } }; kind is one of
-/// invalid_argument, api, network, timeout, invalid_response, dataset_processing, aborted.
-val get_dataset_status(val request) {
+std::optional<std::string> optional_string(const val& object, const char* name) {
+  val value = object[name];
+  if (!is_type(value, "string")) return std::nullopt;
+  return value.as<std::string>();
+}
+
+std::string required_string(const val& object, const char* name) { return optional_string(object, name).value_or(""); }
+
+// Copies a Uint8Array into a string of bytes with one TypedArray.set into the heap.
+std::optional<std::string> read_bytes(const val& value) {
+  if (!value.instanceof(val::global("Uint8Array"))) return std::nullopt;
+  auto length = value["length"].as<std::size_t>();
+  if (length > max_upload_bytes) return std::nullopt;
+  std::string bytes(length, '\0');
+  if (length > 0) {
+    val(emscripten::typed_memory_view(length, reinterpret_cast<unsigned char*>(bytes.data()))).call<void>("set", value);
+  }
+  return bytes;
+}
+
+struct BuiltOperation {
+  RequestKind kind;
+  HttpRequest request;
+  std::string dataset_id;
+  std::string subject;
+};
+
+// Builds the request of `kind` from the JS request object, with every check of src/core.
+Result<BuiltOperation> build_operation(const std::string& kind, const val& request, const ClientOptions& options) {
+  std::string dataset_id = required_string(request, "datasetId");
+  if (kind == "datasetStatus") {
+    Result<HttpRequest> built = build_status_request(dataset_id, options);
+    if (!built.ok()) return built.error();
+    return BuiltOperation{RequestKind::dataset_status, std::move(built.value()), dataset_id,
+                          "dataset " + quote_dataset_id(dataset_id)};
+  }
+  if (kind == "importStatus") {
+    std::string import_id = required_string(request, "importId");
+    Result<HttpRequest> built = build_import_status_request(dataset_id, import_id, options);
+    if (!built.ok()) return built.error();
+    return BuiltOperation{RequestKind::import_status, std::move(built.value()), dataset_id,
+                          "import " + quote_dataset_id(import_id) + " of dataset " + quote_dataset_id(dataset_id)};
+  }
+  if (kind == "createDataset") {
+    CreateDatasetInput input{required_string(request, "name"), required_string(request, "workspaceId"),
+                             optional_string(request, "schemaJson")};
+    Result<HttpRequest> built = build_create_dataset_request(input, options);
+    if (!built.ok()) return built.error();
+    return BuiltOperation{RequestKind::create_dataset, std::move(built.value()), "",
+                          "new dataset " + quote_dataset_id(input.name)};
+  }
+  if (kind == "uploadUrl") {
+    std::string filename = required_string(request, "filename");
+    Result<HttpRequest> built = build_upload_url_request(dataset_id, filename, options);
+    if (!built.ok()) return built.error();
+    return BuiltOperation{RequestKind::upload_url, std::move(built.value()), dataset_id,
+                          "upload URL of " + quote_dataset_id(filename) + " for dataset " + quote_dataset_id(dataset_id)};
+  }
+  if (kind == "upload") {
+    std::optional<std::string> body = read_bytes(request["body"]);
+    if (!body) {
+      return make_error(ErrorKind::invalid_argument,
+                        "the file must be bytes (Uint8Array) of at most " + std::to_string(max_upload_bytes) + " bytes");
+    }
+    Result<HttpRequest> built = build_upload_request(required_string(request, "uploadUrl"),
+                                                     required_string(request, "contentType"), options.timeout_ms);
+    if (!built.ok()) return built.error();
+    built.value().body = std::move(*body);
+    return BuiltOperation{RequestKind::upload, std::move(built.value()), dataset_id,
+                          "upload for dataset " + quote_dataset_id(dataset_id)};
+  }
+  return make_error(ErrorKind::invalid_argument, "unknown request kind");
+}
+
+val start(val request, const char* forced_kind) {
   val deferred = val::take_ownership(prolific_create_deferred());
   val promise = deferred["promise"];
   auto resolve_now = [&](val result) {
@@ -250,15 +323,24 @@ val get_dataset_status(val request) {
   }
   int id = static_cast<int>(*operation_id);
   if (find_operation(id)) return resolve_now(invalid_argument("operationId is already in use"));
-  val dataset_id = request["datasetId"];
-  if (!is_type(dataset_id, "string")) return resolve_now(invalid_argument("dataset id must be a string"));
-  Result<ClientOptions> options = read_client_options(request);
+  std::string kind = forced_kind ? forced_kind : required_string(request, "kind");
+  if (kind != "upload" && kind != "createDataset" && !is_type(request["datasetId"], "string")) {
+    return resolve_now(invalid_argument("dataset id must be a string"));
+  }
+  Result<ClientOptions> options = read_client_options(request, kind != "upload");
   if (!options.ok()) return resolve_now(failure_value(error_value(options.error())));
+  Result<BuiltOperation> built = build_operation(kind, request, options.value());
+  if (!built.ok()) return resolve_now(failure_value(error_value(built.error())));
+  std::optional<WaitOptions> wait = read_wait_options(request);
+  if (wait) {
+    if (auto error = validate_wait_options(*wait)) return resolve_now(failure_value(error_value(*error)));
+  }
   auto seed = static_cast<std::uint64_t>(emscripten_random() * 9007199254740992.0) ^ static_cast<std::uint64_t>(id);
-  Result<StatusOperation> operation =
-      StatusOperation::create(dataset_id.as<std::string>(), options.value(), read_wait_options(request), seed);
-  if (!operation.ok()) return resolve_now(failure_value(error_value(operation.error())));
-  auto pending = std::make_unique<PendingOperation>(PendingOperation{id, std::move(operation.value())});
+  BuiltOperation& parts = built.value();
+  auto pending = std::make_unique<PendingOperation>(PendingOperation{
+      id, StatusOperation::for_request(parts.kind, std::move(parts.request), std::move(parts.dataset_id),
+                                       std::move(parts.subject), options.value().token.value_or(""),
+                                       options.value().max_retries, wait, seed)});
   pending->deferred = deferred;
   pending->on_status = request["onStatus"];
   PendingOperation* raw = pending.get();
@@ -266,6 +348,25 @@ val get_dataset_status(val request) {
   perform(id, raw->operation.start(emscripten_get_now()));
   return promise;
 }
+
+}  // namespace
+
+/// Starts one read (or, with `request.wait`, a wait) of a dataset status.
+/// `request`: { operationId: positive integer unique among running operations, datasetId: string,
+/// baseUrl: string, token?: string, timeoutMs?: number (ms, 0 = none), maxRetries?: integer,
+/// wait?: { intervalMs, maxIntervalMs, deadlineMs } (ms), onStatus?: function(report) }.
+/// Returns a Promise that always resolves, exactly once, with { ok: true, status } or
+/// { ok: false, error: { kind, message, ...fields of that kind } }; kind is one of
+/// invalid_argument, api, network, timeout, invalid_response, dataset_processing, aborted.
+val get_dataset_status(val request) { return start(request, "datasetStatus"); }
+
+/// Starts any request of the dataset lifecycle: `request.kind` is "datasetStatus",
+/// "importStatus" (datasetId, importId; `wait` polls to a terminal import status),
+/// "createDataset" (name, workspaceId, schemaJson?), "uploadUrl" (datasetId, filename) or
+/// "upload" (uploadUrl, contentType?, body: Uint8Array of at most 256 MiB; no token is ever sent).
+/// Same promise and result as getDatasetStatus; results other than a dataset status come as JSON
+/// text in `json` (see src/core/lifecycle.hpp for the fields).
+val start_operation(val request) { return start(request, nullptr); }
 
 /// Stops operation `operation_id` wherever it is (waiting for an answer, or between attempts):
 /// its request is aborted, its timers cleared, and its promise resolves with
@@ -298,6 +399,7 @@ val heap_stats() {
 EMSCRIPTEN_BINDINGS(prolific_dataset_status) {
   set_fetch_listener(on_fetch_result);
   emscripten::function("getDatasetStatus", &get_dataset_status);
+  emscripten::function("startOperation", &start_operation);
   emscripten::function("abortOperation", &abort_operation);
   emscripten::function("heapStats", &heap_stats);
 }

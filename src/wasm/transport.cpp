@@ -137,6 +137,12 @@ emscripten_fetch_t* start_fetch(const HttpRequest& request, int owner) {
   }
   headers.push_back(nullptr);
   attributes.requestHeaders = headers.data();
+  // Fetch.js copies the body out of the heap while emscripten_fetch() runs, so the request's own
+  // string only has to live until this function returns.
+  if (!request.body.empty()) {
+    attributes.requestData = request.body.data();
+    attributes.requestDataSize = request.body.size();
+  }
   g_starting = true;
   g_failed_while_starting = false;
   emscripten_fetch_t* fetch = emscripten_fetch(&attributes, request.url.c_str());

@@ -1,0 +1,317 @@
+/**
+ * The dataset lifecycle of the mock Prolific API (used by scripts/mock-prolific.mjs):
+ *
+ *   POST /api/v1/data-collection/datasets                        {name, workspace_id, schema?} → 201
+ *   GET  /api/v1/data-collection/datasets/{id}                    the dataset (V4: with its imports)
+ *   GET  /api/v1/data-collection/datasets/{id}/upload-url/{file}  → 201 {upload_url, http_method, …}
+ *   GET  /api/v1/data-collection/datasets/{id}/imports/{import}   a V4 import job
+ *   GET  /api/v1/data-collection/datasets/{id}/status             a created dataset's status
+ *
+ * Uploads go to a separate presigned-upload server on its own port (another origin), which
+ * checks each URL's signature and refuses, and counts in `tokenLeaks`, any request that carries
+ * an Authorization header. What an upload becomes depends on the dataset and the file:
+ *   V3 (no schema): the status goes PROCESSING, then READY 2 s × time scale after the upload, or
+ *     ERROR when the file holds the text "FAIL".
+ *   V4 (schema given): the import job goes queued → processing → terminal over 2 s × time scale:
+ *     every line a JSON object (.jsonl) or every row with as many cells as the header (.csv):
+ *     complete; some bad: partial, with one error per bad line; none good: failed, with a reason;
+ *     a dataset created with an empty schema object `{}` ends its imports in pending_schema.
+ * @module
+ */
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+
+const DATASETS_PATH = '/api/v1/data-collection/datasets';
+const PROCESSING_SECONDS = 2;
+const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
+const CONTENT_TYPES = { csv: 'text/csv', jsonl: 'application/jsonl', zip: 'application/zip' };
+const V3_EXTENSIONS = ['csv', 'zip'];
+const V4_EXTENSIONS = ['csv', 'jsonl'];
+
+/**
+ * Reads a request body up to `limit` bytes.
+ * @returns {Promise<Buffer|null>} null when the body is larger than `limit`
+ */
+function readBody(req, limit) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    req.on('data', (chunk) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > limit ? null : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * What a V4 file holds: one entry per data line, good or with a reason.
+ * @param {string} extension 'jsonl' or 'csv'
+ * @param {string} text
+ * @returns {{ accepted: number, errors: Array<{ row: number, message: string }> }}
+ */
+function checkRecords(extension, text) {
+  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+  const errors = [];
+  let accepted = 0;
+  if (extension === 'jsonl') {
+    lines.forEach((line, index) => {
+      try {
+        const value = JSON.parse(line);
+        if (value && typeof value === 'object' && !Array.isArray(value)) accepted += 1;
+        else errors.push({ row: index + 1, message: 'The record is not a JSON object.' });
+      } catch {
+        errors.push({ row: index + 1, message: 'The line is not valid JSON.' });
+      }
+    });
+  } else {
+    const width = (lines[0] ?? '').split(',').length;
+    lines.slice(1).forEach((line, index) => {
+      if (line.split(',').length === width) accepted += 1;
+      else errors.push({ row: index + 2, message: `Expected ${width} cells.` });
+    });
+  }
+  return { accepted, errors };
+}
+
+/**
+ * Creates the lifecycle part of one mock server.
+ * @param {object} settings
+ * @param {number} settings.timeScale multiplies every processing time
+ * @param {(ms: number, fn: () => void) => unknown} settings.later a timer the mock cancels on close
+ * @param {(res: http.ServerResponse, status: number, body: unknown) => void} settings.sendJson
+ * @param {(res: http.ServerResponse, status: number, fields: object) => void} settings.sendError
+ * @returns {Promise<{ handle: Function, datasetStatus: Function, uploadServerUrl: string,
+ *   uploads: object[], tokenLeaks: object[], reset: Function, close: () => Promise<void> }>}
+ */
+export async function createLifecycle({ timeScale, later, sendJson, sendError }) {
+  const datasets = new Map();
+  const imports = new Map();
+  const pendingUploads = new Map();
+  const uploads = [];
+  const tokenLeaks = [];
+  let counter = 0;
+
+  const nextId = (prefix) => {
+    counter += 1;
+    return `${prefix}-${String(counter).padStart(4, '0')}-${randomBytes(4).toString('hex')}`;
+  };
+  const processingMs = PROCESSING_SECONDS * 1000 * timeScale;
+
+  const uploadServer = http.createServer((req, res) => {
+    receiveUpload(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  const uploadSockets = new Set();
+  uploadServer.on('connection', (socket) => {
+    uploadSockets.add(socket);
+    socket.on('close', () => uploadSockets.delete(socket));
+  });
+  await new Promise((resolve) => uploadServer.listen(0, '127.0.0.1', resolve));
+  const uploadServerUrl = `http://127.0.0.1:${uploadServer.address().port}`;
+
+  const storageError = (res, status, code, message) => {
+    res.writeHead(status, { 'Content-Type': 'application/xml', 'Access-Control-Allow-Origin': '*' });
+    res.end(`<?xml version="1.0"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`);
+  };
+
+  async function receiveUpload(req, res) {
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, {
+        'Access-Control-Allow-Origin': '*',
+        'Access-Control-Allow-Methods': 'PUT',
+        'Access-Control-Allow-Headers': 'Content-Type',
+      });
+      res.end();
+      return;
+    }
+    const url = new URL(req.url, uploadServerUrl);
+    if (req.headers.authorization !== undefined) {
+      tokenLeaks.push({ path: url.pathname, authorization: req.headers.authorization });
+      req.resume();
+      storageError(res, 400, 'InvalidArgument', 'Only one auth mechanism allowed');
+      return;
+    }
+    const pending = pendingUploads.get(url.pathname);
+    if (req.method !== 'PUT' || !pending || url.searchParams.get('X-Signature') !== pending.signature) {
+      req.resume();
+      storageError(res, 403, 'SignatureDoesNotMatch', 'The request signature does not match.');
+      return;
+    }
+    const body = await readBody(req, MAX_UPLOAD_BYTES);
+    if (body === null) {
+      storageError(res, 413, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size.');
+      return;
+    }
+    pendingUploads.delete(url.pathname);
+    uploads.push({ path: url.pathname, bytes: body.length, contentType: req.headers['content-type'] });
+    res.writeHead(200, { 'Access-Control-Allow-Origin': '*', ETag: `"${randomBytes(8).toString('hex')}"` });
+    res.end();
+    startProcessing(pending, body);
+  }
+
+  function startProcessing({ dataset, job, extension }, body) {
+    const text = body.toString('utf8');
+    if (!job) {
+      dataset.status = 'PROCESSING';
+      later(processingMs, () => { dataset.status = text.includes('FAIL') ? 'ERROR' : 'READY'; });
+      return;
+    }
+    job.status = 'queued';
+    later(processingMs / 2, () => { job.status = 'processing'; });
+    later(processingMs, () => {
+      if (dataset.schemaIsEmpty) {
+        job.status = 'pending_schema';
+        return;
+      }
+      const { accepted, errors } = checkRecords(extension, text);
+      if (accepted === 0) {
+        Object.assign(job, { status: 'failed', reason: 'The file could not be parsed: no valid record.' });
+      } else if (errors.length > 0) {
+        Object.assign(job, { status: 'partial', accepted_count: accepted, rejected_count: errors.length, errors });
+      } else {
+        Object.assign(job, { status: 'complete', accepted_count: accepted });
+      }
+    });
+  }
+
+  async function createDataset(req, res) {
+    const body = await readBody(req, 1024 * 1024);
+    let input;
+    try {
+      input = JSON.parse(body?.toString('utf8') ?? '');
+    } catch {
+      sendError(res, 400, { title: 'Bad Request', detail: 'JSON parse error.' });
+      return;
+    }
+    const problems = {};
+    if (typeof input?.name !== 'string' || input.name === '') problems.name = ['This field is required.'];
+    if (typeof input?.workspace_id !== 'string' || input.workspace_id === '') {
+      problems.workspace_id = ['This field is required.'];
+    }
+    if (input?.schema !== undefined && (typeof input.schema !== 'object' || input.schema === null)) {
+      problems.schema = ['Must be an object.'];
+    }
+    if (Object.keys(problems).length > 0) {
+      sendError(res, 400, { title: 'Invalid request', detail: problems });
+      return;
+    }
+    const v4 = input.schema !== undefined;
+    const dataset = {
+      id: nextId('dataset'),
+      name: input.name,
+      workspace_id: input.workspace_id,
+      created_at: new Date().toISOString(),
+      created_by: 'mock-researcher',
+      total_datapoint_count: 0,
+      schema_version: v4 ? 4 : 3,
+      status: 'UNINITIALISED',
+      schema: v4 ? input.schema : undefined,
+      schemaIsEmpty: v4 && Object.keys(input.schema).length === 0,
+      importIds: [],
+    };
+    datasets.set(dataset.id, dataset);
+    sendJson(res, 201, publicDataset(dataset));
+  }
+
+  function publicDataset(dataset) {
+    const { schemaIsEmpty, importIds, ...fields } = dataset;
+    if (dataset.schema_version === 4) {
+      fields.imports = importIds.map((id) => publicImport(imports.get(id)));
+    }
+    return fields;
+  }
+
+  function publicImport(job) {
+    const { extension, ...fields } = job;
+    return fields;
+  }
+
+  function uploadUrl(res, dataset, filename) {
+    const extension = filename.includes('.') ? filename.split('.').pop().toLowerCase() : '';
+    const allowed = dataset.schema_version === 4 ? V4_EXTENSIONS : V3_EXTENSIONS;
+    if (!allowed.includes(extension)) {
+      sendError(res, 400, {
+        title: 'Invalid file type',
+        detail: `Supported file types: ${allowed.map((name) => `.${name}`).join(', ')}.`,
+      });
+      return;
+    }
+    const key = `/raw-datasets/${dataset.id}/${randomBytes(6).toString('hex')}/${encodeURIComponent(filename)}`;
+    const signature = randomBytes(12).toString('hex');
+    const answer = {
+      dataset_id: dataset.id,
+      upload_url: `${uploadServerUrl}${key}?X-Signature=${signature}`,
+      http_method: 'PUT',
+      expires_at: new Date(Date.now() + 3600_000).toISOString(),
+      content_type: CONTENT_TYPES[extension],
+      file_key: key.slice(1),
+    };
+    let job;
+    if (dataset.schema_version === 4) {
+      job = { id: nextId('import'), dataset_id: dataset.id, filename, status: 'uninitialised', extension };
+      imports.set(job.id, job);
+      dataset.importIds.push(job.id);
+      answer.import_id = job.id;
+    }
+    pendingUploads.set(key, { dataset, job, extension, signature });
+    sendJson(res, 201, answer);
+  }
+
+  /**
+   * Answers a lifecycle request. `path` is below the mock's path prefix.
+   * @returns {boolean} false when the request is not a lifecycle endpoint
+   */
+  function handle(req, res, path) {
+    if (path === DATASETS_PATH) {
+      if (req.method !== 'POST') return false;
+      createDataset(req, res).catch(() => sendError(res, 500, { detail: 'Mock failure.' }));
+      return true;
+    }
+    if (!path.startsWith(`${DATASETS_PATH}/`)) return false;
+    const parts = path.slice(DATASETS_PATH.length + 1).split('/');
+    let decoded;
+    try {
+      decoded = parts.map((part) => decodeURIComponent(part));
+    } catch {
+      return false;
+    }
+    const dataset = datasets.get(decoded[0]);
+    if (!dataset || req.method !== 'GET') return false;
+    if (parts.length === 1) {
+      sendJson(res, 200, publicDataset(dataset));
+    } else if (parts.length === 3 && parts[1] === 'upload-url') {
+      uploadUrl(res, dataset, decoded[2]);
+    } else if (parts.length === 3 && parts[1] === 'imports') {
+      const job = imports.get(decoded[2]);
+      if (!job || job.dataset_id !== dataset.id) {
+        sendError(res, 404, { title: 'Not found', detail: 'Import job not found.' });
+      } else {
+        sendJson(res, 200, publicImport(job));
+      }
+    } else if (parts.length === 2 && parts[1] === 'status') {
+      // V4 datasets never report READY here: their readiness lives in their import jobs.
+      sendJson(res, 200, { status: dataset.schema_version === 4 ? 'UNINITIALISED' : dataset.status });
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  return {
+    handle,
+    uploadServerUrl,
+    uploads,
+    tokenLeaks,
+    reset() {
+      uploads.length = 0;
+      tokenLeaks.length = 0;
+    },
+    close() {
+      for (const socket of uploadSockets) socket.destroy();
+      return new Promise((resolve) => uploadServer.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,186 @@
+// The whole dataset lifecycle against the mock: create, upload URL, upload to a presigned URL on
+// another origin, then V3 status or V4 import jobs.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  createDataset, getUploadUrl, uploadDatasetFile, getImportStatus, waitForImport, uploadAndWait, createClient,
+  getDatasetStatus, ProlificApiError, InvalidResponseError, DatasetProcessingError, TimeoutError, TERMINAL_IMPORT_STATUSES,
+} from '../src/js/node.js';
+import { TOKEN, assertNoSecret, startMock } from './support/mock.mjs';
+
+let mock;
+let options;
+
+before(async () => ({ mock, options } = await startMock({ timeScale: 0.02 })));
+after(() => mock.close());
+
+const V4_SCHEMA = { fields: [{ name: 'text', type: 'string' }] };
+const requestsTo = (fragment) => mock.requests.filter((request) => request.path.includes(fragment));
+
+describe('createDataset', () => {
+  test('creates V3 and V4 datasets', async () => {
+    const v3 = await createDataset({ name: 'Reviews', workspaceId: 'ws-1' }, options);
+    assert.match(v3.id, /^dataset-/);
+    assert.equal(v3.name, 'Reviews');
+    assert.equal(v3.workspaceId, 'ws-1');
+    assert.equal(v3.schemaVersion, 3);
+    const v4 = await createDataset({ name: 'Typed', workspaceId: 'ws-1', schema: V4_SCHEMA }, options);
+    assert.equal(v4.schemaVersion, 4);
+    const post = mock.requests.filter((request) => request.method === 'POST').at(-1);
+    assert.equal(post.headers['content-type'], 'application/json');
+    assert.equal(post.headers.authorization, `Token ${TOKEN}`);
+  });
+
+  test('bad input is a TypeError, a refused body a ProlificApiError with field details', async () => {
+    mock.reset();
+    for (const bad of [null, {}, { name: '', workspaceId: 'w' }, { name: 'n', workspaceId: 5 },
+      { name: 'n', workspaceId: 'w', schema: [] }, { name: 'n', workspaceId: 'w', extra: 1 }]) {
+      await assert.rejects(createDataset(bad, options), TypeError);
+    }
+    assert.equal(mock.requests.length, 0);
+  });
+
+  test('is not retried on a server error (it is not idempotent)', async () => {
+    mock.reset();
+    const client = createClient({ ...options, baseUrl: `${mock.url}/broken` });
+    await assert.rejects(client.createDataset({ name: 'n', workspaceId: 'w' }), ProlificApiError);
+    assert.equal(mock.requests.length, 1);
+  });
+});
+
+describe('V4: upload URL, upload, import job', () => {
+  test('a clean JSONL file ends complete, and the upload host never sees the token', async () => {
+    const dataset = await createDataset({ name: 'Typed', workspaceId: 'ws', schema: V4_SCHEMA }, options);
+    const target = await getUploadUrl(dataset.id, 'reviews.jsonl', options);
+    assert.equal(target.datasetId, dataset.id);
+    assert.equal(target.httpMethod, 'PUT');
+    assert.ok(target.uploadUrl.startsWith(mock.uploadServerUrl));
+    assert.equal(target.contentType, 'application/jsonl');
+    assert.match(target.importId, /^import-/);
+    assert.equal((await getImportStatus(dataset.id, target.importId, options)).status, 'uninitialised');
+    const file = '{"text":"a"}\n{"text":"b"}\n{"text":"c"}\n';
+    const uploaded = await uploadDatasetFile(target, file, { timeoutMs: 5000 });
+    assert.deepEqual(uploaded, { datasetId: dataset.id, bytes: file.length, httpStatus: 200 });
+    const upload = mock.uploads.at(-1);
+    assert.equal(upload.bytes, file.length);
+    assert.equal(upload.contentType, 'application/jsonl');
+    const reads = [];
+    const job = await waitForImport(dataset.id, target.importId, {
+      ...options, intervalMs: 10, onStatus: (read, meta) => reads.push([read.status, meta.attempt]),
+    });
+    assert.deepEqual(job, { datasetId: dataset.id, importId: target.importId, status: 'complete', acceptedCount: 3 });
+    assert.deepEqual(reads.at(-1), ['complete', reads.length]);
+    assert.deepEqual(mock.tokenLeaks, []);
+  });
+
+  test('partial carries counts and record errors; failed carries a reason', async () => {
+    const dataset = await createDataset({ name: 'Typed', workspaceId: 'ws', schema: V4_SCHEMA }, options);
+    const partial = await uploadAndWait({
+      datasetId: dataset.id, filename: 'mixed.jsonl', data: '{"text":"ok"}\nnot json\n[1]\n{"text":"ok"}\n',
+    }, { ...options, intervalMs: 10 });
+    assert.equal(partial.status, 'partial');
+    assert.equal(partial.acceptedCount, 2);
+    assert.equal(partial.rejectedCount, 2);
+    assert.deepEqual(partial.errors, ['row 2: The line is not valid JSON.', 'row 3: The record is not a JSON object.']);
+    const failed = await uploadAndWait({ datasetId: dataset.id, filename: 'bad.jsonl', data: new TextEncoder().encode('x\ny\n') },
+      { ...options, intervalMs: 10 });
+    assert.equal(failed.status, 'failed');
+    assert.match(failed.reason, /could not be parsed/);
+    assert.deepEqual(mock.tokenLeaks, []);
+  });
+
+  test('a dataset without a usable schema ends in pending_schema', async () => {
+    const dataset = await createDataset({ name: 'Empty', workspaceId: 'ws', schema: {} }, options);
+    const stages = [];
+    const job = await uploadAndWait({ datasetId: dataset.id, filename: 'a.csv', data: 'text\nhello\n' },
+      { ...options, intervalMs: 10, onProgress: (progress) => stages.push(progress.stage) });
+    assert.equal(job.status, 'pending_schema');
+    assert.deepEqual(stages, ['upload-url', 'uploading', 'processing']);
+    assert.ok(TERMINAL_IMPORT_STATUSES.includes(job.status));
+  });
+
+  test('waitForImport times out at the deadline', async () => {
+    const dataset = await createDataset({ name: 'T', workspaceId: 'ws', schema: V4_SCHEMA }, options);
+    const target = await getUploadUrl(dataset.id, 'never.jsonl', options);
+    await assert.rejects(waitForImport(dataset.id, target.importId, { ...options, intervalMs: 10, deadlineMs: 150 }),
+      (error) => error instanceof TimeoutError && error.timeoutMs === 150);
+  });
+});
+
+describe('V3: upload then /status', () => {
+  test('a V3 upload waits for READY, a failing file ends in DatasetProcessingError', async () => {
+    const dataset = await createDataset({ name: 'Legacy', workspaceId: 'ws' }, options);
+    const ready = await uploadAndWait({ datasetId: dataset.id, filename: 'data.csv', data: 'a,b\n1,2\n' },
+      { ...options, intervalMs: 10 });
+    assert.deepEqual(ready, { datasetId: dataset.id, status: 'READY' });
+    assert.equal((await getDatasetStatus(dataset.id, options)).status, 'READY');
+    const failing = await createDataset({ name: 'Legacy2', workspaceId: 'ws' }, options);
+    await assert.rejects(uploadAndWait({ datasetId: failing.id, filename: 'data.csv', data: 'FAIL' },
+      { ...options, intervalMs: 10 }), DatasetProcessingError);
+    assert.deepEqual(mock.tokenLeaks, []);
+  });
+
+  test('a file type the dataset does not take is refused by the API', async () => {
+    const dataset = await createDataset({ name: 'Legacy', workspaceId: 'ws' }, options);
+    const error = await getUploadUrl(dataset.id, 'data.jsonl', options).catch((caught) => caught);
+    assert.ok(error instanceof ProlificApiError);
+    assert.equal(error.httpStatus, 400);
+  });
+});
+
+describe('upload safety', () => {
+  test('uploads never carry the token, whatever the options say', async () => {
+    const dataset = await createDataset({ name: 'L', workspaceId: 'ws' }, options);
+    const target = await getUploadUrl(dataset.id, 'x.csv', options);
+    await assert.rejects(uploadDatasetFile(target, 'a', { token: TOKEN }), TypeError, 'token is not an upload option');
+    await uploadDatasetFile(target, 'a\n');
+    assert.deepEqual(mock.tokenLeaks, []);
+  });
+
+  test('a bad signature is a ProlificApiError from the storage host, and it is not retried', async () => {
+    const dataset = await createDataset({ name: 'L', workspaceId: 'ws' }, options);
+    const target = await getUploadUrl(dataset.id, 'x.csv', options);
+    const forged = { ...target, uploadUrl: target.uploadUrl.replace(/X-Signature=\w+/, 'X-Signature=forged') };
+    const before = mock.uploads.length;
+    const error = await uploadDatasetFile(forged, 'a').catch((caught) => caught);
+    assert.ok(error instanceof ProlificApiError);
+    assert.equal(error.httpStatus, 403);
+    assert.equal(mock.uploads.length, before);
+  });
+
+  test('upload URLs that are not https (or http to loopback) are refused before sending', async () => {
+    for (const uploadUrl of ['http://storage.example.com/x?sig=1', 'https://user:pw@storage.example.com/x',
+      'ftp://storage.example.com/x', 'https://storage.example.com/x#frag', '']) {
+      await assert.rejects(uploadDatasetFile({ uploadUrl }, 'a'), TypeError, uploadUrl);
+    }
+    for (const data of [42, null, {}, [1, 2]]) {
+      await assert.rejects(uploadDatasetFile({ uploadUrl: 'https://storage.example.com/x' }, data), TypeError);
+    }
+  });
+
+  test('a hostile upload-URL answer is an InvalidResponseError', async () => {
+    mock.setHandler('hostile-upload', () => {});
+    const id = 'hostile-upload';
+    const server = (await import('node:http')).createServer((req, res) => {
+      res.writeHead(201, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ upload_url: `http://evil.example.com/steal?t=${TOKEN}`, http_method: 'PUT' }));
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const error = await getUploadUrl(id, 'a.csv', { ...options, baseUrl: `http://127.0.0.1:${server.address().port}` })
+        .catch((caught) => caught);
+      assert.ok(error instanceof InvalidResponseError);
+      assertNoSecret(assert, error, TOKEN);
+    } finally {
+      server.close();
+      mock.setHandler(id, null);
+    }
+  });
+
+  test('V4 datasets never report READY on /status', async () => {
+    const dataset = await createDataset({ name: 'Typed', workspaceId: 'ws', schema: V4_SCHEMA }, options);
+    await uploadAndWait({ datasetId: dataset.id, filename: 'a.jsonl', data: '{"text":"a"}\n' }, { ...options, intervalMs: 10 });
+    assert.equal((await getDatasetStatus(dataset.id, options)).status, 'UNINITIALISED');
+    assert.equal(requestsTo('/upload-url/').length > 0, true);
+  });
+});
