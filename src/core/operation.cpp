@@ -11,6 +11,8 @@ namespace {
 
 std::string format_ms(double ms) { return std::to_string(static_cast<long long>(std::llround(ms))) + " ms"; }
 
+}  // namespace
+
 std::optional<Error> validate_wait_options(const WaitOptions& wait) {
   auto bad = [](double value) { return !std::isfinite(value) || value < 0; };
   if (bad(wait.interval_ms) || wait.interval_ms == 0) {
@@ -25,7 +27,6 @@ std::optional<Error> validate_wait_options(const WaitOptions& wait) {
   return std::nullopt;
 }
 
-}  // namespace
 
 bool is_idempotent(RequestKind kind) {
   return kind == RequestKind::dataset_status || kind == RequestKind::import_status;

@@ -35,6 +35,10 @@ struct TransportResult {
   double wall_clock_ms = 0;  ///< ms since the Unix epoch when it ended (for an HTTP-date Retry-After)
 };
 
+/// Checks wait options: intervalMs finite and above 0; maxIntervalMs and deadlineMs finite, 0 or
+/// more. Returns an invalid_argument Error or nothing.
+std::optional<Error> validate_wait_options(const WaitOptions& wait);
+
 /// What one operation asks the API for; it decides how answers are read and what is retried.
 enum class RequestKind {
   dataset_status,   ///< GET .../datasets/{id}/status → a status string
