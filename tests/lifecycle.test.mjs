@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createDataset, getUploadUrl, uploadDatasetFile, getImportStatus, waitForImport, uploadAndWait, createClient,
+  createDataset, getDataset, getUploadUrl, uploadDatasetFile, getImportStatus, waitForImport, uploadAndWait, createClient,
   getDatasetStatus, ProlificApiError, InvalidResponseError, DatasetProcessingError, TimeoutError, TERMINAL_IMPORT_STATUSES,
 } from '../src/js/node.js';
 import { TOKEN, assertNoSecret, startMock } from './support/mock.mjs';
@@ -97,6 +97,24 @@ describe('V4: upload URL, upload, import job', () => {
     assert.equal(job.status, 'pending_schema');
     assert.deepEqual(stages, ['upload-url', 'uploading', 'processing']);
     assert.ok(TERMINAL_IMPORT_STATUSES.includes(job.status));
+  });
+
+  test('getDataset lists a V4 dataset\'s import jobs', async () => {
+    const dataset = await createDataset({ name: 'Listed', workspaceId: 'ws', schema: V4_SCHEMA }, options);
+    const first = await getUploadUrl(dataset.id, 'one.jsonl', options);
+    const second = await getUploadUrl(dataset.id, 'two.csv', options);
+    await uploadDatasetFile(first, '{"text":"a"}\n');
+    await waitForImport(dataset.id, first.importId, { ...options, intervalMs: 10 });
+    const read = await getDataset(dataset.id, options);
+    assert.equal(read.id, dataset.id);
+    assert.equal(read.schemaVersion, 4);
+    assert.deepEqual(read.imports, [
+      { id: first.importId, filename: 'one.jsonl', status: 'complete', acceptedCount: 1 },
+      { id: second.importId, filename: 'two.csv', status: 'uninitialised' },
+    ]);
+    const legacy = await getDataset((await createDataset({ name: 'L', workspaceId: 'ws' }, options)).id, options);
+    assert.equal(legacy.imports, undefined);
+    assert.equal(legacy.status, 'UNINITIALISED');
   });
 
   test('waitForImport times out at the deadline', async () => {

@@ -89,6 +89,11 @@ Result<HttpRequest> build_create_dataset_request(const CreateDatasetInput& input
   return request;
 }
 
+Result<HttpRequest> build_dataset_request(std::string_view dataset_id, const ClientOptions& options) {
+  if (auto error = validate_dataset_id(dataset_id)) return *error;
+  return api_request("GET", datasets_path(dataset_id), options);
+}
+
 Result<HttpRequest> build_upload_url_request(std::string_view dataset_id, std::string_view filename,
                                              const ClientOptions& options) {
   if (auto error = validate_dataset_id(dataset_id)) return *error;
@@ -134,11 +139,15 @@ bool is_terminal_import_status(std::string_view status) {
   return status == "complete" || status == "partial" || status == "failed" || status == "pending_schema";
 }
 
-Result<std::string> parse_created_dataset(int http_status, std::string_view body, std::string_view token) {
+namespace {
+
+// The dataset fields shared by creation and reading; `what` names the expected body in errors.
+Result<json> read_dataset(int http_status, std::string_view body, std::string_view token, const char* what,
+                          json* source) {
   std::string problem;
   json value = detail::parse_json(body, &problem);
-  auto failure = [&](const std::string& what) {
-    return detail::invalid_response(http_status, body, token, what, "a created dataset");
+  auto failure = [&](const std::string& reason) {
+    return detail::invalid_response(http_status, body, token, reason, what);
   };
   if (value.is_discarded()) return failure(body.empty() ? "the body is empty" : problem);
   if (!value.is_object()) return failure("the JSON is not an object");
@@ -151,7 +160,46 @@ Result<std::string> parse_created_dataset(int http_status, std::string_view body
   put_string(out, "status", string_field(value, "status"), token);
   put_string(out, "createdAt", string_field(value, "created_at"), token);
   if (auto version = integer_field(value, "schema_version")) out["schemaVersion"] = *version;
-  return dump(out);
+  put_count(out, "totalDatapointCount", value, "total_datapoint_count");
+  *source = std::move(value);
+  return out;
+}
+
+// An import job object (from a dataset's `imports`) in the shape of parse_import_status.
+std::optional<json> read_import_job(const json& job, std::string_view token) {
+  if (!job.is_object()) return std::nullopt;
+  Result<ImportStatus> status = parse_import_status(200, dump(job), token);
+  if (!status.ok()) return std::nullopt;
+  std::string problem;
+  json out = json::object();
+  put_string(out, "id", string_field(job, "id"), token);
+  put_string(out, "filename", string_field(job, "filename"), token);
+  out.update(detail::parse_json(status.value().json, &problem));
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> parse_created_dataset(int http_status, std::string_view body, std::string_view token) {
+  json source;
+  Result<json> dataset = read_dataset(http_status, body, token, "a created dataset", &source);
+  if (!dataset.ok()) return dataset.error();
+  return dump(dataset.value());
+}
+
+Result<std::string> parse_dataset(int http_status, std::string_view body, std::string_view token) {
+  json source;
+  Result<json> dataset = read_dataset(http_status, body, token, "a dataset", &source);
+  if (!dataset.ok()) return dataset.error();
+  if (auto jobs = source.find("imports"); jobs != source.end() && jobs->is_array()) {
+    json list = json::array();
+    for (const json& job : *jobs) {
+      if (list.size() >= 1000) break;
+      if (auto read = read_import_job(job, token)) list.push_back(std::move(*read));
+    }
+    dataset.value()["imports"] = std::move(list);
+  }
+  return dump(dataset.value());
 }
 
 Result<std::string> parse_upload_url(int http_status, std::string_view body, std::string_view token) {
@@ -206,7 +254,8 @@ Result<ImportStatus> parse_import_status(int http_status, std::string_view body,
       reason = detail::flatten_detail(*nested, 1);
     }
   }
-  put_string(out, "reason", detail::truncate_utf8(reason, 2000), token);
+  // Redact, then cut: cutting first could keep the start of a token that straddles the cut.
+  if (!reason.empty()) out["reason"] = detail::truncate_utf8(redact(reason, token), 2000);
   return ImportStatus{out["status"].get<std::string>(), dump(out)};
 }
 

@@ -31,6 +31,10 @@ struct CreateDatasetInput {
 /// and every base URL and token rule of build_status_request.
 Result<HttpRequest> build_create_dataset_request(const CreateDatasetInput& input, const ClientOptions& options);
 
+/// `GET {baseUrl}/api/v1/data-collection/datasets/{dataset_id}` (the dataset, with its import jobs
+/// when it is V4). Errors (invalid_argument): a bad dataset id, and the URL and token rules.
+Result<HttpRequest> build_dataset_request(std::string_view dataset_id, const ClientOptions& options);
+
 /// `GET {baseUrl}/api/v1/data-collection/datasets/{dataset_id}/upload-url/{filename}`.
 /// Errors (invalid_argument): a bad dataset id, a file name that is empty, ".", "..", longer than
 /// max_filename_bytes or holds a "/" or "\\", and the base URL and token rules.
@@ -57,6 +61,12 @@ bool is_terminal_import_status(std::string_view status);
 /// `{"id", "name", "workspaceId"?, "status"?, "schemaVersion"?, "createdAt"?}`.
 /// Errors (invalid_response): not JSON, not an object, no non-empty string `id`.
 Result<std::string> parse_created_dataset(int http_status, std::string_view body, std::string_view token);
+
+/// Reads a dataset into JSON text: the fields of parse_created_dataset plus
+/// "totalDatapointCount"? and, for V4, "imports": [import job as parse_import_status, plus "id" and
+/// "filename" when given] (at most 1000).
+/// Errors (invalid_response): as parse_created_dataset.
+Result<std::string> parse_dataset(int http_status, std::string_view body, std::string_view token);
 
 /// Reads the answer of the upload-URL request into JSON text `{"uploadUrl", "httpMethod",
 /// "expiresAt"?, "contentType"?, "fileKey"?, "importId"?}`.

@@ -29,7 +29,7 @@ std::optional<Error> validate_wait_options(const WaitOptions& wait) {
 
 
 bool is_idempotent(RequestKind kind) {
-  return kind == RequestKind::dataset_status || kind == RequestKind::import_status;
+  return kind == RequestKind::dataset_status || kind == RequestKind::import_status || kind == RequestKind::dataset;
 }
 
 Result<StatusOperation> StatusOperation::create(std::string dataset_id, const ClientOptions& options,
@@ -176,6 +176,11 @@ Action StatusOperation::on_transport_result(const TransportResult& result, doubl
       Result<ImportStatus> job = parse_import_status(result.http_status, result.body, token_);
       if (!job.ok()) return invalid(job.error());
       return after_read(std::move(job.value().status), std::move(job.value().json), now_ms);
+    }
+    case RequestKind::dataset: {
+      Result<std::string> dataset = parse_dataset(result.http_status, result.body, token_);
+      if (!dataset.ok()) return invalid(dataset.error());
+      return finish_status("", std::move(dataset.value()));
     }
     case RequestKind::create_dataset: {
       Result<std::string> created = parse_created_dataset(result.http_status, result.body, token_);

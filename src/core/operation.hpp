@@ -43,12 +43,13 @@ std::optional<Error> validate_wait_options(const WaitOptions& wait);
 enum class RequestKind {
   dataset_status,   ///< GET .../datasets/{id}/status → a status string
   import_status,    ///< GET .../datasets/{id}/imports/{import_id} → ImportStatus JSON
+  dataset,          ///< GET .../datasets/{id} → dataset JSON (V4: with its import jobs)
   create_dataset,   ///< POST .../datasets → created dataset JSON
   upload_url,       ///< GET .../datasets/{id}/upload-url/{filename} → upload URL JSON
   upload,           ///< PUT {upload_url} → {"httpStatus": n}
 };
 
-/// True for the kinds whose request may be repeated safely (RFC 9110 §9.2.2): the status reads.
+/// True for the kinds whose request may be repeated safely (RFC 9110 §9.2.2): the reads.
 /// Others (dataset creation; the upload-URL request, which creates an import job each time; the
 /// upload) are retried only when the server asks for it: 429, or 503 with a Retry-After.
 bool is_idempotent(RequestKind kind);

@@ -387,6 +387,22 @@ export function createApi({ loadModule, environmentDefaults }) {
   }
 
   /**
+   * Reads a dataset (Prolific API: `GET /api/v1/data-collection/datasets/{dataset_id}`), with
+   * retries. A V4 dataset lists its import jobs.
+   * @param {string} datasetId
+   * @param {object} [options] token, baseUrl, timeoutMs, maxRetries, signal
+   * @returns {Promise<{ id: string, name: string, workspaceId?: string, status?: string,
+   *   schemaVersion?: number, createdAt?: string, totalDatapointCount?: number,
+   *   imports?: Array<{ id?: string, filename?: string, status: string, acceptedCount?: number,
+   *   rejectedCount?: number, errors?: string[], reason?: string }> }>}
+   */
+  async function getDataset(datasetId, options) {
+    const settings = resolveOptions(options, READ_OPTIONS, environmentDefaults);
+    checkDatasetId(datasetId);
+    return runOperation({ kind: 'dataset', datasetId }, settings, { toResult: parseJson });
+  }
+
+  /**
    * Asks for a presigned URL to upload one file to a dataset (Prolific API:
    * `GET /api/v1/data-collection/datasets/{dataset_id}/upload-url/{filename}`). For a V4 dataset
    * the answer has an `importId`: each call creates an import job, so it is not retried blindly.
@@ -520,6 +536,7 @@ export function createApi({ loadModule, environmentDefaults }) {
       waitForDataset: (datasetId, perCall) => waitForDataset(datasetId, merged(WAIT_OPTIONS, perCall)),
       getDatasetStatuses: (datasetIds, perCall) => getDatasetStatuses(datasetIds, merged(MANY_OPTIONS, perCall)),
       createDataset: (dataset, perCall) => createDataset(dataset, merged(READ_OPTIONS, perCall)),
+      getDataset: (datasetId, perCall) => getDataset(datasetId, merged(READ_OPTIONS, perCall)),
       getUploadUrl: (datasetId, filename, perCall) => getUploadUrl(datasetId, filename, merged(READ_OPTIONS, perCall)),
       uploadDatasetFile: (target, data, perCall) => uploadDatasetFile(target, data, merged(UPLOAD_OPTIONS, perCall)),
       getImportStatus: (datasetId, importId, perCall) => getImportStatus(datasetId, importId, merged(READ_OPTIONS, perCall)),
@@ -529,7 +546,7 @@ export function createApi({ loadModule, environmentDefaults }) {
   }
 
   return {
-    getDatasetStatus, waitForDataset, getDatasetStatuses, createClient, createDataset, getUploadUrl,
+    getDatasetStatus, waitForDataset, getDatasetStatuses, createClient, createDataset, getDataset, getUploadUrl,
     uploadDatasetFile, getImportStatus, waitForImport, uploadAndWait, moduleForTests: getModule,
   };
 }

@@ -24,7 +24,8 @@ function environmentDefaults() {
 const api = createApi({ loadModule, environmentDefaults });
 
 export const {
-  getDatasetStatus, waitForDataset, getDatasetStatuses, createClient, createDataset, getUploadUrl, uploadDatasetFile,
+  getDatasetStatus, waitForDataset, getDatasetStatuses, createClient, createDataset, getDataset, getUploadUrl,
+  uploadDatasetFile,
   getImportStatus, waitForImport, uploadAndWait,
 } = api;
 

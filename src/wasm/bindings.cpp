@@ -278,6 +278,12 @@ Result<BuiltOperation> build_operation(const std::string& kind, const val& reque
     return BuiltOperation{RequestKind::import_status, std::move(built.value()), dataset_id,
                           "import " + quote_dataset_id(import_id) + " of dataset " + quote_dataset_id(dataset_id)};
   }
+  if (kind == "dataset") {
+    Result<HttpRequest> built = build_dataset_request(dataset_id, options);
+    if (!built.ok()) return built.error();
+    return BuiltOperation{RequestKind::dataset, std::move(built.value()), dataset_id,
+                          "dataset " + quote_dataset_id(dataset_id)};
+  }
   if (kind == "createDataset") {
     CreateDatasetInput input{required_string(request, "name"), required_string(request, "workspaceId"),
                              optional_string(request, "schemaJson")};
@@ -360,7 +366,8 @@ val start(val request, const char* forced_kind) {
 /// invalid_argument, api, network, timeout, invalid_response, dataset_processing, aborted.
 val get_dataset_status(val request) { return start(request, "datasetStatus"); }
 
-/// Starts any request of the dataset lifecycle: `request.kind` is "datasetStatus",
+/// Starts any request of the dataset lifecycle: `request.kind` is "datasetStatus", "dataset"
+/// (datasetId),
 /// "importStatus" (datasetId, importId; `wait` polls to a terminal import status),
 /// "createDataset" (name, workspaceId, schemaJson?), "uploadUrl" (datasetId, filename) or
 /// "upload" (uploadUrl, contentType?, body: Uint8Array of at most 256 MiB; no token is ever sent).
