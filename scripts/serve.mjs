@@ -1,17 +1,27 @@
 #!/usr/bin/env node
 /**
  * Dev server (`npm start`): serves the dashboard and the built module, and forwards the dataset
- * status endpoint to the Prolific API (token added here, server-side) or to the built-in mock.
+ * read endpoints to the Prolific API (token added here, server-side) or to the built-in mock.
  *
  *   node scripts/serve.mjs [--port 8080] [--host 127.0.0.1]
  *
  *   /                  → web/index.html          /pkg/src/js/*  → src/js/*
  *   /*                 → web/*                   /pkg/dist/*    → dist/*
- *   GET /api/v1/data-collection/datasets/<id>/status → upstream (nothing else under /api/)
+ *   GET /api/v1/data-collection/datasets/<id>/status              → upstream (the dataset's status)
+ *   GET /api/v1/data-collection/datasets/<id>                     → upstream (the dataset; V4: imports)
+ *   GET /api/v1/data-collection/datasets/<id>/imports/<importId>  → upstream (one V4 import job)
+ *
+ * Nothing else under /api/ is forwarded: not dataset creation (POST), not upload URLs, no other
+ * method (405 on the paths above), no query string. Each id must be one non-empty path segment
+ * that, once percent-decoded, is not "." or ".." and holds no "/", "\" or NUL (404 otherwise), so
+ * no upstream normalisation can reach another path. Upstream redirects are refused (502).
  *
  * Upstream: with PROLIFIC_TOKEN set, PROLIFIC_URL (default https://api.prolific.com, may carry a
  * path prefix) with `Authorization: Token $PROLIFIC_TOKEN`; otherwise the mock Prolific API
  * (scripts/mock-prolific.mjs) on a free loopback port. The token is never printed or returned.
+ *
+ * HTML pages get a Content-Security-Policy whose connect-src allows this server, any https:
+ * origin and plain http to localhost and 127.0.0.1: what the dashboard's direct mode can use.
  */
 
 import http from 'node:http';
@@ -25,7 +35,15 @@ import { startMockProlific, DEMO_DATASET_IDS } from './mock-prolific.mjs';
 const DEFAULT_API_URL = 'https://api.prolific.com';
 const MOCK_TOKEN = 'mock-token';
 const UPSTREAM_TIMEOUT_MS = 30_000;
-const STATUS_PATH_PATTERN = /^\/api\/v1\/data-collection\/datasets\/([^/]+)\/status$/;
+/**
+ * The forwarded read endpoints; every capture group is one id segment (still percent-encoded),
+ * checked with isForwardableSegment before anything is sent.
+ */
+const FORWARDED_PATH_PATTERNS = [
+  /^\/api\/v1\/data-collection\/datasets\/([^/]+)\/status$/,
+  /^\/api\/v1\/data-collection\/datasets\/([^/]+)$/,
+  /^\/api\/v1\/data-collection\/datasets\/([^/]+)\/imports\/([^/]+)$/,
+];
 /** Characters allowed in an HTTP header value (visible ASCII, space, tab). */
 const HEADER_VALUE_PATTERN = /^[\t\x20-\x7e]+$/;
 
@@ -34,7 +52,11 @@ const CONTENT_SECURITY_POLICY = [
   "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data:",
-  "connect-src 'self'",
+  // Direct mode talks to a typed base URL: https anywhere, plain http only to this computer (the
+  // library refuses plain http elsewhere anyway). No http://[::1]:*: CSP source expressions have
+  // no IPv6 literals, and Chromium reports that source as invalid (a console error on every load)
+  // and ignores it; the page asks for http://localhost instead.
+  "connect-src 'self' https: http://localhost:* http://127.0.0.1:*",
   "base-uri 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
@@ -306,12 +328,25 @@ function forwardToUpstream(upstream, pathname, req, res, { timeoutMs, inflight }
 }
 
 /**
+ * True when `pathname` is one of FORWARDED_PATH_PATTERNS with every id a harmless single segment.
+ * @param {string} pathname raw URL path (still percent-encoded), no query.
+ * @returns {boolean}
+ */
+function isForwardablePath(pathname) {
+  for (const pattern of FORWARDED_PATH_PATTERNS) {
+    const match = pattern.exec(pathname);
+    if (match) return match.slice(1).every(isForwardableSegment);
+  }
+  return false;
+}
+
+/**
  * Decides what to do with a request under /api/: forward, 404 or 405.
- * Only GET on the status path with a single, harmless id segment is forwarded.
+ * Only GET on a dataset read path (status, dataset, import job) with harmless id segments is
+ * forwarded.
  */
 function handleApi(upstream, req, res, pathname, options) {
-  const match = STATUS_PATH_PATTERN.exec(pathname);
-  if (!match || !isForwardableSegment(match[1])) {
+  if (!isForwardablePath(pathname)) {
     sendApiError(res, 404, 'Not found', 'Not found.');
     return;
   }

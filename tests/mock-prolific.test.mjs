@@ -113,7 +113,7 @@ describe('mock Prolific API', () => {
     });
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
-    assert.equal(preflight.headers.get('access-control-allow-methods'), 'GET, OPTIONS');
+    assert.equal(preflight.headers.get('access-control-allow-methods'), 'GET, POST, OPTIONS');
     assert.equal(preflight.headers.get('access-control-allow-headers'), 'Authorization, Content-Type');
     assert.equal(preflight.headers.get('access-control-max-age'), '600');
 
@@ -384,7 +384,8 @@ describe('dev server (serve.mjs)', () => {
     assert.equal(res.headers.get('cache-control'), 'no-store');
     assert.equal(res.headers.get('content-security-policy'),
       "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
-      "img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'");
+      "img-src 'self' data:; connect-src 'self' https: http://localhost:* http://127.0.0.1:*; " +
+      "base-uri 'none'; frame-ancestors 'none'");
     assert.equal(await res.text(), '<!doctype html><title>Dashboard</title>');
   });
 
@@ -468,14 +469,98 @@ describe('dev server (serve.mjs)', () => {
     assert.equal((await res.json()).error.status, 429);
   });
 
+  test('forwards a dataset and its import jobs (GET) to the built-in mock with its token', async () => {
+    // A V4 dataset with one import job, made directly on the mock (the dev server forwards reads only).
+    const auth = { Authorization: 'Token mock-token' };
+    const created = await fetch(`${server.mock.url}${STATUS_PREFIX}`, {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Forwarded', workspace_id: 'ws-1', schema: { fields: [] } }),
+    });
+    assert.equal(created.status, 201);
+    const dataset = await created.json();
+    const upload = await (await fetch(`${server.mock.url}${STATUS_PREFIX}/${dataset.id}/upload-url/a.jsonl`,
+      { headers: auth })).json();
+    assert.equal(typeof upload.import_id, 'string');
+    server.mock.reset();
+
+    const headers = { Authorization: 'Token from-the-browser', Cookie: 'session=abc', Accept: 'application/json' };
+    const datasetRes = await fetch(`${server.url}${STATUS_PREFIX}/${dataset.id}`, { headers });
+    assert.equal(datasetRes.status, 200);
+    assert.equal(datasetRes.headers.get('content-type'), 'application/json');
+    const forwardedDataset = await datasetRes.json();
+    assert.equal(forwardedDataset.id, dataset.id);
+    assert.equal(forwardedDataset.schema_version, 4);
+    assert.deepEqual(forwardedDataset.imports.map((job) => [job.id, job.filename, job.status]),
+      [[upload.import_id, 'a.jsonl', 'uninitialised']]);
+
+    const jobRes = await fetch(`${server.url}${STATUS_PREFIX}/${dataset.id}/imports/${upload.import_id}`, { headers });
+    assert.equal(jobRes.status, 200);
+    assert.deepEqual(await jobRes.json(),
+      { id: upload.import_id, dataset_id: dataset.id, filename: 'a.jsonl', status: 'uninitialised' });
+
+    // Errors pass through: an unknown import job, a dataset the endpoint does not know.
+    const noJob = await fetch(`${server.url}${STATUS_PREFIX}/${dataset.id}/imports/import-nope`);
+    assert.equal(noJob.status, 404);
+    assert.equal((await noJob.json()).error.detail, 'Import job not found.');
+    const noDataset = await fetch(`${server.url}${STATUS_PREFIX}/demo-ready`);
+    assert.equal(noDataset.status, 404);
+    await noDataset.arrayBuffer();
+
+    assert.deepEqual(server.mock.requests.map((r) => [r.method, r.path]), [
+      ['GET', `${STATUS_PREFIX}/${dataset.id}`],
+      ['GET', `${STATUS_PREFIX}/${dataset.id}/imports/${upload.import_id}`],
+      ['GET', `${STATUS_PREFIX}/${dataset.id}/imports/import-nope`],
+      ['GET', `${STATUS_PREFIX}/demo-ready`],
+    ]);
+    for (const forwarded of server.mock.requests) {
+      assert.equal(forwarded.headers.authorization, 'Token mock-token');
+      assert.equal(forwarded.headers.cookie, undefined);
+    }
+  });
+
+  test('forwards dataset and import id segments exactly as received', async () => {
+    for (const rawPath of [
+      `${STATUS_PREFIX}/a%20b`,
+      `${STATUS_PREFIX}/a%20b/imports/i%2Bj`,
+      `${STATUS_PREFIX}/status`,
+      `${STATUS_PREFIX}/imports/imports/imports`,
+    ]) {
+      server.mock.reset();
+      const res = await rawRequest(server.url, rawPath);
+      assert.equal(res.status, 404, rawPath); // the mock knows none of them
+      assert.deepEqual(server.mock.requests.map((r) => r.path), [rawPath]);
+    }
+  });
+
   test('refuses other /api paths and methods without calling upstream', async () => {
     for (const rawPath of [
       '/api/v1/studies/',
+      '/api/v1/data-collection/datasets',
+      '/api/v1/data-collection/datasets/',
+      '/api/v1/data-collection/datasets/x/',
       '/api/v1/data-collection/datasets/x/upload-url/file.csv',
+      '/api/v1/data-collection/datasets/x/imports',
+      '/api/v1/data-collection/datasets/x/imports/',
+      '/api/v1/data-collection/datasets/x/imports/i/status',
+      '/api/v1/data-collection/datasets/x/status/extra',
       '/api/v1/data-collection/datasets/../status',
       '/api/v1/data-collection/datasets/%2e%2e/status',
       '/api/v1/data-collection/datasets/a%2Fb/status',
       '/api/v1/data-collection/datasets//status',
+      '/api/v1/data-collection/datasets/..',
+      '/api/v1/data-collection/datasets/.',
+      '/api/v1/data-collection/datasets/%2E',
+      '/api/v1/data-collection/datasets/%2e%2E',
+      '/api/v1/data-collection/datasets/a%2fb',
+      '/api/v1/data-collection/datasets/a%5Cb',
+      '/api/v1/data-collection/datasets/a%00b',
+      '/api/v1/data-collection/datasets/bad%E0%A4%A',
+      '/api/v1/data-collection/datasets/x/imports/..',
+      '/api/v1/data-collection/datasets/x/imports/%2e%2e',
+      '/api/v1/data-collection/datasets/x/imports/a%2Fb',
+      '/api/v1/data-collection/datasets/%2e%2e/imports/i',
+      '/api/v1/data-collection/datasets//imports/i',
       '/api',
     ]) {
       const res = await rawRequest(server.url, rawPath);
@@ -483,10 +568,50 @@ describe('dev server (serve.mjs)', () => {
       assert.equal(res.headers['content-type'], 'application/json');
       assert.equal(JSON.parse(res.body).error.status, 404, rawPath);
     }
-    const post = await fetch(statusUrl(server.url, 'status-READY'), { method: 'POST' });
-    assert.equal(post.status, 405);
-    assert.equal((await post.json()).error.status, 405);
+    // Creating a dataset is not forwarded: the dashboard only reads.
+    const create = await fetch(`${server.url}${STATUS_PREFIX}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'x', workspace_id: 'w' }),
+    });
+    assert.equal(create.status, 404);
+    await create.arrayBuffer();
+    for (const url of [
+      statusUrl(server.url, 'status-READY'),
+      `${server.url}${STATUS_PREFIX}/x`,
+      `${server.url}${STATUS_PREFIX}/x/imports/i`,
+    ]) {
+      for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']) {
+        const res = await fetch(url, { method });
+        assert.equal(res.status, 405, `${method} ${url}`);
+        assert.equal(res.headers.get('allow'), 'GET');
+        if (method !== 'HEAD') assert.equal((await res.json()).error.status, 405);
+      }
+    }
     assert.equal(server.mock.requests.length, 0);
+  });
+
+  test('turns an upstream redirect into 502 on every forwarded path', async () => {
+    // An upstream that redirects everything (with the Location a real API could send).
+    const redirecting = http.createServer((req, res) => {
+      res.writeHead(302, { Location: 'http://example.test/elsewhere', 'Content-Length': '0' });
+      res.end();
+    });
+    await new Promise((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    const upstreamUrl = `http://127.0.0.1:${redirecting.address().port}`;
+    const redirectServer = await startServer({ port: 0, env: { PROLIFIC_TOKEN: 't', PROLIFIC_URL: upstreamUrl } });
+    try {
+      for (const rawPath of [`${STATUS_PREFIX}/x/status`, `${STATUS_PREFIX}/x`, `${STATUS_PREFIX}/x/imports/i`]) {
+        const res = await fetch(`${redirectServer.url}${rawPath}`, { redirect: 'manual' });
+        assert.equal(res.status, 502, rawPath);
+        assert.equal(res.headers.get('location'), null);
+        assert.match((await res.json()).error.detail, /Upstream redirect refused/);
+      }
+    } finally {
+      await redirectServer.close();
+      redirecting.closeAllConnections();
+      await new Promise((resolve) => redirecting.close(resolve));
+    }
   });
 
   test('turns an upstream redirect into 502', async () => {
@@ -515,6 +640,17 @@ describe('dev server with PROLIFIC_TOKEN', () => {
       assert.deepEqual(await res.json(), { status: 'READY' });
       assert.equal(upstream.requests[0].path, `/gateway${STATUS_PREFIX}/status-READY/status`);
       assert.equal(upstream.requests[0].headers.authorization, 'Token real-token');
+
+      const dataset = await fetch(`${server.url}${STATUS_PREFIX}/some-dataset`);
+      assert.equal(dataset.status, 404);
+      await dataset.arrayBuffer();
+      const job = await fetch(`${server.url}${STATUS_PREFIX}/some-dataset/imports/some-import`);
+      assert.equal(job.status, 404);
+      await job.arrayBuffer();
+      assert.deepEqual(upstream.requests.slice(1).map((r) => [r.path, r.headers.authorization]), [
+        [`/gateway${STATUS_PREFIX}/some-dataset`, 'Token real-token'],
+        [`/gateway${STATUS_PREFIX}/some-dataset/imports/some-import`, 'Token real-token'],
+      ]);
     } finally {
       await server.close();
       await upstream.close();

@@ -6,11 +6,17 @@
  * - "Direct mode" sends requests to a typed base URL with a typed token, kept in this module's
  *   memory only (never in the address, storage or the page's attributes).
  * - The list of ids lives in the address fragment (`#ids=a,b,c`, each id encodeURIComponent'd).
+ * - Each row reads the dataset's status (`…/status`) and the dataset itself (`…/datasets/{id}`). A
+ *   V4 dataset (created with a schema) always says UNINITIALISED on `/status`: its readiness lives in
+ *   its import jobs, which the row lists instead. Ids the dataset endpoint does not know (a 404, as
+ *   for the mock's demo ids) stay status-only rows, silently.
  * - Every text that comes from the user or a server is put in the page with textContent.
  */
 import {
-  getDatasetStatuses,
+  getDatasetStatus,
+  getDataset,
   isTerminalStatus,
+  TERMINAL_IMPORT_STATUSES,
   ProlificApiError,
   NetworkError,
   TimeoutError,
@@ -34,6 +40,10 @@ const WATCH_MAX_DELAY_MS = 30_000;
 const WATCH_GROWTH = 1.5;
 const LONGEST_RETRY_AFTER_MS = 60_000;
 const SERVER_TEXT_LIMIT = 300;
+/** Record errors of a partial import shown at once; the rest are in a collapsed <details>. */
+const IMPORT_ERRORS_SHOWN = 3;
+/** Record errors of one import put in the page at most. */
+const IMPORT_ERRORS_LIMIT = 50;
 
 /** Badge class per documented status; any other string gets the neutral badge. */
 const BADGE_CLASSES = {
@@ -42,7 +52,17 @@ const BADGE_CLASSES = {
   READY: 'badge--ready',
   ERROR: 'badge--error',
 };
-const ALL_BADGE_CLASSES = [...Object.values(BADGE_CLASSES), 'badge--other', 'badge--unknown'];
+const ALL_BADGE_CLASSES = [...Object.values(BADGE_CLASSES), 'badge--other', 'badge--unknown', 'badge--partial', 'badge--v4'];
+
+/** Badge class per documented import job status; any other string gets the neutral badge. */
+const IMPORT_BADGE_CLASSES = {
+  queued: 'badge--import-queued',
+  processing: 'badge--import-processing',
+  complete: 'badge--import-complete',
+  partial: 'badge--import-partial',
+  failed: 'badge--import-failed',
+  pending_schema: 'badge--import-pending-schema',
+};
 
 // ---------------------------------------------------------------------------------------------
 // Elements
@@ -89,7 +109,11 @@ const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute:
  * @property {{ title: string, explanation: string, serverText: string, transient: boolean,
  *   retryAfterMs?: number, at: Date } | null} problem the last read's failure, if it failed
  * @property {number} reading reads in flight
- * @property {number} appliedSeq sequence number of the newest read applied
+ * @property {number} appliedSeq sequence number of the newest status read applied
+ * @property {object | null | undefined} dataset the last dataset read (getDataset): undefined when
+ *   not read yet (or only failed transiently), null when the API has no such dataset to show (a
+ *   status-only row)
+ * @property {number} datasetSeq sequence number of the newest dataset read applied
  * @property {object} view the row's elements
  */
 
@@ -301,6 +325,167 @@ function syncWithHash() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// V4 datasets and their import jobs
+
+/** True when the row's dataset is a V4 one: its progress is in its import jobs, not in /status. */
+function isV4(row) {
+  return row.dataset?.schemaVersion === 4;
+}
+
+/** The import jobs of a dataset read, as an array (a V4 answer without the field has none). */
+function importsOf(dataset) {
+  return Array.isArray(dataset?.imports) ? dataset.imports : [];
+}
+
+function isTerminalImport(job) {
+  return TERMINAL_IMPORT_STATUSES.includes(job?.status);
+}
+
+/** A V4 dataset is done when it has import jobs and every one of them is terminal. */
+function importsDone(dataset) {
+  const imports = importsOf(dataset);
+  return imports.length > 0 && imports.every(isTerminalImport);
+}
+
+/** True when Watch has nothing more to wait for on this row. */
+function isRowDone(row) {
+  return isV4(row) ? importsDone(row.dataset) : isTerminalStatus(row.status);
+}
+
+/** "V4 · 2/3 imports done" (or "V4 · no imports yet"): the main badge of a V4 dataset. */
+function importSummary(dataset) {
+  const imports = importsOf(dataset);
+  if (imports.length === 0) return 'V4 · no imports yet';
+  const done = imports.filter(isTerminalImport).length;
+  return `V4 · ${done}/${imports.length} ${imports.length === 1 ? 'import' : 'imports'} done`;
+}
+
+/** Main badge class of a V4 dataset, from its import jobs. */
+function importSummaryClass(dataset) {
+  const imports = importsOf(dataset);
+  if (imports.every((job) => job.status === 'uninitialised')) return 'badge--uninitialised';
+  if (!imports.every(isTerminalImport)) return 'badge--processing';
+  if (imports.every((job) => job.status === 'complete')) return 'badge--ready';
+  if (imports.some((job) => job.status === 'failed')) return 'badge--error';
+  return 'badge--partial';
+}
+
+/** An import status as words: "pending_schema" → "pending schema". */
+function importStatusLabel(status) {
+  return String(status ?? 'unknown').replace(/_/g, ' ');
+}
+
+/** Name of an import job for people: its file name, else its id, else its place in the list. */
+function importName(job, index) {
+  if (typeof job?.filename === 'string' && job.filename !== '') return job.filename;
+  if (typeof job?.id === 'string' && job.id !== '') return `import ${job.id}`;
+  return `import ${index + 1}`;
+}
+
+/** "2 accepted · 1 rejected", from the counts the API gave (empty when it gave none). */
+function importCounts(job) {
+  const parts = [];
+  if (Number.isFinite(job?.acceptedCount)) parts.push(`${job.acceptedCount} accepted`);
+  if (Number.isFinite(job?.rejectedCount)) parts.push(`${job.rejectedCount} rejected`);
+  return parts.join(' · ');
+}
+
+/** One import job of a V4 dataset as a list item. */
+function createImportItem(job, index) {
+  const item = text('li', undefined, 'import');
+  const head = text('div', undefined, 'import__head');
+  const status = typeof job?.status === 'string' ? job.status : '';
+  const badge = text('span', importStatusLabel(status),
+    `badge import__badge ${Object.hasOwn(IMPORT_BADGE_CLASSES, status) ? IMPORT_BADGE_CLASSES[status] : 'badge--other'}`);
+  head.append(text('span', importName(job, index), 'import__file'), badge);
+  const counts = importCounts(job);
+  if (counts) head.append(text('span', counts, 'import__counts'));
+  item.append(head);
+
+  if (status === 'failed') {
+    item.append(text('p', job.reason ? `Reason: ${clip(job.reason)}` : 'Failed; the API gave no reason.', 'import__reason'));
+  } else if (status === 'pending_schema') {
+    item.append(text('p', 'Waiting for the dataset to have a schema.', 'import__note'));
+  }
+
+  const errors = Array.isArray(job?.errors) ? job.errors.filter((error) => typeof error === 'string') : [];
+  if (errors.length > 0 && (status === 'partial' || status === 'failed')) {
+    const box = text('div', undefined, 'import__errors');
+    const listed = errors.slice(0, IMPORT_ERRORS_LIMIT);
+    const errorList = (items) => {
+      const list = text('ul', undefined, 'import__error-list');
+      for (const error of items) list.append(text('li', clip(error)));
+      return list;
+    };
+    box.append(text('p', errors.length === 1 ? 'Record error:' : 'Record errors:', 'import__errors-title'),
+      errorList(listed.slice(0, IMPORT_ERRORS_SHOWN)));
+    if (listed.length > IMPORT_ERRORS_SHOWN) {
+      const more = text('details', undefined, 'import__more');
+      const rest = listed.slice(IMPORT_ERRORS_SHOWN);
+      more.append(text('summary', `${plural(rest.length, 'more error')} of ${importName(job, index)}`), errorList(rest));
+      box.append(more);
+    }
+    if (errors.length > listed.length) {
+      box.append(text('p', `${plural(errors.length - listed.length, 'more error')} not shown.`, 'import__note'));
+    }
+    item.append(box);
+  }
+  return item;
+}
+
+/**
+ * Shows the import jobs of a V4 dataset under its row. Items whose job did not change are kept as
+ * they are, so an opened list of errors stays open (and focus stays put) while Watch reads.
+ */
+function renderImports(row) {
+  const { view } = row;
+  if (!isV4(row)) {
+    view.imports.hidden = true;
+    view.imports.replaceChildren();
+    view.importItems.clear();
+    return;
+  }
+  const imports = importsOf(row.dataset);
+  view.imports.hidden = false;
+  view.imports.setAttribute('aria-label', `Import jobs of ${row.id}`);
+  if (imports.length === 0) {
+    view.importItems.clear();
+    view.imports.replaceChildren(text('li', 'No import jobs yet: upload a file to this dataset to start one.', 'import import--none'));
+    return;
+  }
+  const items = new Map();
+  const ordered = imports.map((job, index) => {
+    const key = typeof job?.id === 'string' && job.id !== '' ? `id:${job.id}` : `#${index}`;
+    const signature = JSON.stringify(job);
+    const known = view.importItems.get(key);
+    const item = known && known.signature === signature ? known.item : createImportItem(job, index);
+    items.set(key, { item, signature });
+    return item;
+  });
+  view.importItems = items;
+  const current = [...view.imports.children];
+  if (current.length !== ordered.length || current.some((element, index) => element !== ordered[index])) {
+    view.imports.replaceChildren(...ordered);
+  }
+}
+
+/** Announces what changed in a V4 dataset's import jobs between two reads. */
+function announceImportChanges(row, previous, dataset) {
+  const before = new Map();
+  importsOf(previous).forEach((job, index) => before.set(job?.id ?? `#${index}`, job?.status));
+  const changes = [];
+  importsOf(dataset).forEach((job, index) => {
+    const key = job?.id ?? `#${index}`;
+    if (before.get(key) === job?.status) return;
+    const counts = importCounts(job);
+    changes.push(`${importName(job, index)} ${before.has(key) ? 'is now' : 'is'} ${importStatusLabel(job?.status)}` +
+      (counts && isTerminalImport(job) ? ` (${counts})` : ''));
+  });
+  if (changes.length) announce(`${row.id}: ${changes.join('; ')}.`);
+  if (importsDone(dataset) && !importsDone(previous)) announce(`${row.id}: every import is done.`);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Rendering
 
 function createRow(id) {
@@ -308,8 +493,10 @@ function createRow(id) {
 
   const head = text('div', undefined, 'dataset__head');
   const idElement = text('code', id, 'dataset__id');
-  const badge = text('span', undefined, 'badge');
-  head.append(idElement, badge);
+  const name = text('span', undefined, 'dataset__name');
+  name.hidden = true;
+  const badge = text('span', undefined, 'badge dataset__badge');
+  head.append(idElement, name, badge);
 
   const meta = text('span', undefined, 'dataset__meta');
   const readTime = text('span', undefined, 'dataset__time');
@@ -330,8 +517,11 @@ function createRow(id) {
   remove.append(text('span', ` ${id}`, 'visually-hidden'));
   remove.addEventListener('click', () => removeRow(id, { moveFocus: true }));
 
+  const imports = text('ul', undefined, 'imports');
+  imports.hidden = true;
+
   const body = text('div', undefined, 'dataset__body');
-  body.append(head, problem);
+  body.append(head, imports, problem);
   item.append(body, remove);
 
   return {
@@ -341,14 +531,25 @@ function createRow(id) {
     problem: null,
     reading: 0,
     appliedSeq: 0,
-    view: { item, badge, readTime, reading, problem, problemTitle, problemExplanation, problemServer },
+    dataset: undefined,
+    datasetSeq: 0,
+    view: {
+      item, name, badge, readTime, reading, problem, problemTitle, problemExplanation, problemServer,
+      imports, importItems: new Map(),
+    },
   };
 }
 
 function renderRow(row) {
   const { view } = row;
   view.badge.classList.remove(...ALL_BADGE_CLASSES);
-  if (row.status === undefined) {
+  const name = typeof row.dataset?.name === 'string' ? row.dataset.name : '';
+  view.name.hidden = name === '';
+  view.name.textContent = name;
+  if (isV4(row)) {
+    view.badge.classList.add('badge--v4', importSummaryClass(row.dataset));
+    view.badge.textContent = importSummary(row.dataset);
+  } else if (row.status === undefined) {
     view.badge.classList.add('badge--unknown');
     view.badge.textContent = 'Not read yet';
   } else {
@@ -377,6 +578,7 @@ function renderRow(row) {
     view.problemServer.hidden = problem.serverText === '';
     view.problemServer.textContent = problem.serverText ? `Server said: ${problem.serverText}` : '';
   }
+  renderImports(row);
 }
 
 function renderList() {
@@ -392,14 +594,21 @@ function renderList() {
   }
   let ready = 0;
   let failedProcessing = 0;
+  let importedV4 = 0;
   let unreadable = 0;
   for (const row of rows.values()) {
-    if (row.status === 'READY') ready += 1;
-    else if (row.status === 'ERROR') failedProcessing += 1;
+    if (isV4(row)) {
+      if (importsDone(row.dataset)) importedV4 += 1;
+    } else if (row.status === 'READY') {
+      ready += 1;
+    } else if (row.status === 'ERROR') {
+      failedProcessing += 1;
+    }
     if (row.problem) unreadable += 1;
   }
   const parts = [plural(count, 'dataset'), `${ready} READY`, `${failedProcessing} ERROR`];
-  const unfinished = count - ready - failedProcessing;
+  if (importedV4) parts.push(`${importedV4} V4 with every import done`);
+  const unfinished = count - ready - failedProcessing - importedV4;
   if (unfinished) parts.push(`${unfinished} not finished`);
   if (unreadable) parts.push(`${unreadable} with a read problem`);
   els.summary.textContent = parts.join(' · ');
@@ -418,64 +627,138 @@ function requestOptions(extra) {
 }
 
 /**
- * Reads the given ids once and shows the results.
- * @returns {Promise<Array<object> | null>} the results, or null when aborted
+ * Runs `worker` over `items`, at most `limit` at a time, in input order; stops starting new ones
+ * once `signal` is aborted. `worker` must not throw.
+ */
+async function runLimited(items, limit, worker, signal) {
+  const results = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length && !signal?.aborted) {
+      const index = next++;
+      results[index] = await worker(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
+
+/**
+ * Reads the given ids once and shows the results: the status of each dataset not known to be V4,
+ * and the dataset itself (getDataset) when it was never read or is a V4 one (its import jobs).
+ * @returns {Promise<Array<{ kind: 'status' | 'dataset', datasetId: string, value?: object,
+ *   error?: unknown }> | null>} the results, or null when aborted
  */
 async function readRows(ids, { signal, maxRetries }) {
   const seq = ++readSeq;
   const reading = ids.map((id) => rows.get(id)).filter(Boolean);
+  const tasks = [];
   for (const row of reading) {
+    if (!isV4(row)) tasks.push({ kind: 'status', datasetId: row.id });
+    if (row.dataset === undefined || isV4(row)) tasks.push({ kind: 'dataset', datasetId: row.id });
     row.reading += 1;
     renderRow(row);
   }
+  const options = requestOptions({ signal, maxRetries, timeoutMs: READ_TIMEOUT_MS });
   let results;
   try {
-    results = await getDatasetStatuses(ids, requestOptions({
-      signal,
-      maxRetries,
-      concurrency: READ_CONCURRENCY,
-      timeoutMs: READ_TIMEOUT_MS,
-    }));
-  } catch (error) {
+    results = await runLimited(tasks, READ_CONCURRENCY, async ({ kind, datasetId }) => {
+      try {
+        const value = kind === 'status' ? await getDatasetStatus(datasetId, options) : await getDataset(datasetId, options);
+        return { kind, datasetId, value };
+      } catch (error) {
+        return { kind, datasetId, error };
+      }
+    }, signal);
     if (signal?.aborted) results = null;
-    else results = ids.map((datasetId) => ({ datasetId, error }));
   } finally {
     for (const row of reading) row.reading -= 1;
   }
   const at = new Date();
-  if (results) for (const result of results) applyResult(result, seq, at);
+  if (results) {
+    // The dataset first: it tells whether the row's status matters (it does not for V4).
+    for (const result of results) if (result.kind === 'dataset') applyDatasetResult(result, seq, at);
+    for (const result of results) if (result.kind === 'status') applyStatusResult(result, seq, at);
+  }
   for (const row of reading) if (rows.get(row.id) === row) renderRow(row);
   renderList();
   finishWatchIfDone();
   return results;
 }
 
-function applyResult(result, seq, at) {
-  const row = rows.get(result.datasetId);
-  if (!row || seq < row.appliedSeq) return;
-  row.appliedSeq = seq;
-  if ('error' in result) {
-    const problem = describeError(result.error, at);
-    const previous = row.problem;
-    row.problem = problem;
-    if (!previous || previous.title !== problem.title) {
-      announce(`${row.id}: could not be read. ${problem.title}.`);
-    }
-    return;
-  }
-  const previousStatus = row.status;
-  row.status = result.status;
-  row.readAt = at;
-  row.problem = null;
-  if (previousStatus !== result.status) {
-    announce(previousStatus === undefined
-      ? `${row.id} is ${result.status}.`
-      : `${row.id} changed from ${previousStatus} to ${result.status}.`);
+/** Shows a failed read on its row, announcing it when it is a new kind of failure. */
+function setProblem(row, problem) {
+  const previous = row.problem;
+  row.problem = problem;
+  if (!previous || previous.title !== problem.title) {
+    announce(`${row.id}: could not be read. ${problem.title}.`);
   }
 }
 
-/** Turns an error of a read into readable text for its row. */
-function describeError(error, at) {
+/** True for failures a later read may not repeat: network, timeouts, 408, 429 and 5xx. */
+function isTransientError(error) {
+  if (error instanceof NetworkError || error instanceof TimeoutError) return true;
+  if (error instanceof ProlificApiError) {
+    return error.httpStatus === 408 || error.httpStatus === 429 || error.httpStatus >= 500;
+  }
+  return false;
+}
+
+function applyStatusResult(result, seq, at) {
+  const row = rows.get(result.datasetId);
+  if (!row || seq < row.appliedSeq) return;
+  row.appliedSeq = seq;
+  if (isV4(row)) {
+    // A V4 dataset always says UNINITIALISED here: keep it, but neither show nor announce it.
+    if (!('error' in result)) row.status = result.value.status;
+    return;
+  }
+  if ('error' in result) {
+    setProblem(row, describeError(result.error, at));
+    return;
+  }
+  const previousStatus = row.status;
+  row.status = result.value.status;
+  row.readAt = at;
+  row.problem = null;
+  if (previousStatus !== row.status) {
+    announce(previousStatus === undefined
+      ? `${row.id} is ${row.status}.`
+      : `${row.id} changed from ${previousStatus} to ${row.status}.`);
+  }
+}
+
+function applyDatasetResult(result, seq, at) {
+  const row = rows.get(result.datasetId);
+  if (!row || seq < row.datasetSeq) return;
+  row.datasetSeq = seq;
+  const wasV4 = isV4(row);
+  if ('error' in result) {
+    // For a V4 dataset this read is the one that matters, so its failure is the row's problem.
+    if (wasV4) setProblem(row, describeError(result.error, at, { what: 'dataset' }));
+    // Otherwise the status read speaks for the row. An id the dataset endpoint does not know (the
+    // demo ids, a proxy that forwards /status only) makes a status-only row; a transient failure
+    // is tried again with the next read.
+    else if (!isTransientError(result.error)) row.dataset = null;
+    return;
+  }
+  const previous = row.dataset;
+  const dataset = result.value;
+  row.dataset = dataset;
+  if (!isV4(row)) return;
+  row.readAt = at;
+  row.problem = null;
+  if (!wasV4) announce(`${row.id} is a V4 dataset: ${importSummary(dataset).replace(/^V4 · /, '')}.`);
+  else announceImportChanges(row, previous, dataset);
+}
+
+/**
+ * Turns an error of a read into readable text for its row.
+ * @param {unknown} error
+ * @param {Date} at
+ * @param {{ what?: 'status' | 'dataset' }} [read] which read failed
+ */
+function describeError(error, at, { what = 'status' } = {}) {
   const serverSaid = (title, detail) => {
     const bare = (value) => String(value ?? '').replace(/[.\s]+$/u, '').toLowerCase();
     // "Not found — Not found." says it once.
@@ -539,7 +822,8 @@ function describeError(error, at) {
       title: 'Network down',
       explanation: (direct
         ? 'No answer from the typed base URL: it may be down or unreachable, or the browser blocked the ' +
-          'request (CORS, or this page\'s security policy allows connections only to its own server).'
+          'request (CORS, or this page\'s security policy, which allows https and plain http only to ' +
+          'localhost and 127.0.0.1).'
         : 'No answer from this page\'s server: it may have stopped, or this computer is offline.') +
         (watch ? ' Retrying.' : ''),
       serverText: '', transient: true, at,
@@ -556,7 +840,7 @@ function describeError(error, at) {
   if (error instanceof InvalidResponseError) {
     return {
       title: `Invalid answer (${error.httpStatus})`,
-      explanation: 'The server answered, but not with a dataset status. Is the base URL right?',
+      explanation: `The server answered, but not with ${what === 'dataset' ? 'a dataset' : 'a dataset status'}. Is the base URL right?`,
       serverText: error.bodySnippet ? clip(`the answer began with ${error.bodySnippet}`) : '',
       transient: false, at,
     };
@@ -583,11 +867,14 @@ async function checkNow() {
   await readRows([...rows.keys()], { maxRetries: CHECK_MAX_RETRIES });
 }
 
-/** Ids Watch still has to read: not terminal, and not failed in a way a retry cannot fix. */
+/**
+ * Ids Watch still has to read: not terminal (for a V4 dataset: not every import job terminal), and
+ * not failed in a way a retry cannot fix.
+ */
 function pendingIds() {
   const ids = [];
   for (const row of rows.values()) {
-    if (isTerminalStatus(row.status)) continue;
+    if (isRowDone(row)) continue;
     if (row.problem && !row.problem.transient) continue;
     ids.push(row.id);
   }
@@ -618,12 +905,16 @@ function stopWatch(reason) {
   current.controller.abort();
   setWatchSwitch(false);
   if (reason === 'done') {
-    const unreadable = [...rows.values()].some((row) => row.problem && !isTerminalStatus(row.status));
+    const unreadable = [...rows.values()].some((row) => row.problem && !isRowDone(row));
+    const anyV4 = [...rows.values()].some(isV4);
+    const finished = anyV4
+      ? 'every dataset is READY or ERROR, or has every import job done'
+      : 'every dataset is READY or ERROR';
     const message = rows.size === 0
       ? 'Watch stopped: the list is empty.'
       : unreadable
-        ? 'Watch stopped by itself: every dataset is READY or ERROR, or cannot be read (see the rows).'
-        : 'Watch stopped by itself: every dataset is READY or ERROR.';
+        ? `Watch stopped by itself: ${finished}, or cannot be read (see the rows).`
+        : `Watch stopped by itself: ${finished}.`;
     els.watchStatus.textContent = message;
     announce(message);
   } else {
@@ -691,6 +982,12 @@ function directSettingsFromForm() {
   } else if (url.origin === PROLIFIC_API_URL) {
     return 'Type your API token: Prolific\'s API needs one.';
   }
+  // The page's security policy (connect-src) lets plain http reach these two hosts only.
+  if (url.protocol === 'http:' && url.hostname !== 'localhost' && url.hostname !== '127.0.0.1') {
+    return isLoopbackHost(url.hostname)
+      ? `This page's security policy allows plain http only to localhost and 127.0.0.1: use http://localhost${url.port ? `:${url.port}` : ''} instead of ${url.hostname}.`
+      : 'This page can use plain http only to this computer (localhost, 127.0.0.1): use https.';
+  }
   url.search = '';
   url.hash = '';
   const baseUrl = url.href.replace(/\/+$/, '');
@@ -706,6 +1003,7 @@ function useDirectMode(event) {
     return;
   }
   direct = Object.freeze(settings);
+  forgetDatasetReads();
   // The token now lives in `direct` only; the field is emptied so the page holds no copy.
   els.directToken.value = '';
   els.directMessage.classList.remove('form-message--error');
@@ -720,8 +1018,17 @@ function useDirectMode(event) {
   announce('Direct mode on. Use Check now to read the datasets with it.');
 }
 
+/**
+ * After the API changed (direct mode on, off, another base URL), whether an id is a dataset the
+ * dataset endpoint knows is asked again with the next read. V4 rows are read again anyway.
+ */
+function forgetDatasetReads() {
+  for (const row of rows.values()) if (!isV4(row)) row.dataset = undefined;
+}
+
 function stopDirectMode() {
   direct = null;
+  forgetDatasetReads();
   els.directToken.value = '';
   els.directStop.hidden = true;
   els.directUse.textContent = 'Use direct mode';

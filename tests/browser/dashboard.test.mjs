@@ -5,7 +5,8 @@
  *   node --test tests/browser/
  *
  * Screenshots go to test-results/ (git-ignored): dashboard.png (the demo datasets once finished,
- * 1200×800), dashboard-narrow.png (the same at 375 px wide) and one per error scenario.
+ * 1200×800), dashboard-narrow.png (the same at 375 px wide), dashboard-imports.png (V4 datasets
+ * with their import jobs) and one per error scenario.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,6 +25,8 @@ const WIDE = { width: 1200, height: 800 };
 const NARROW = { width: 375, height: 812 };
 const TIME_SCALE = 0.05;
 const DIRECT_TOKEN = 'direct-secret-7f3a9c';
+const DATASETS_PATH = '/api/v1/data-collection/datasets';
+const CONNECT_SRC = "connect-src 'self' https: http://localhost:* http://127.0.0.1:*";
 
 let browser;
 /** Main dev server: forwards to `fastMock` (demo datasets 20× faster) with the right token. */
@@ -56,22 +59,37 @@ after(async () => {
 // Helpers
 
 /**
+ * True for the URL of a dataset read (`…/datasets/<id>`, not its status). The page reads it for
+ * every new id; ids that exist only on /status (the mock's demo and scenario ids) answer 404 there,
+ * which the page takes silently as "a status-only row" but the browser still reports.
+ */
+function isDatasetRead(url) {
+  return new RegExp(`${DATASETS_PATH}/[^/]+$`).test(new URL(url).pathname);
+}
+
+/**
  * Opens the dashboard in a fresh browser context, recording everything that can go wrong.
+ * A 404 of a dataset read is expected (see isDatasetRead): it goes to `datasetNotFound`, not to
+ * `console` or `badResponses`.
  * @returns {Promise<{ page, context, issues: { console: string[], pageErrors: string[],
- *   failedRequests: string[], badResponses: string[], dialogs: string[] } }>}
+ *   failedRequests: string[], badResponses: string[], dialogs: string[], datasetNotFound: string[] } }>}
  */
 async function openDashboard(baseUrl, { hash = '', viewport = WIDE, bypassCSP = false } = {}) {
   const context = await browser.newContext({ viewport, bypassCSP });
   closers.push(() => context.close());
   const page = await context.newPage();
-  const issues = { console: [], pageErrors: [], failedRequests: [], badResponses: [], dialogs: [] };
+  const issues = { console: [], pageErrors: [], failedRequests: [], badResponses: [], dialogs: [], datasetNotFound: [] };
   page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') issues.console.push(`${message.type()}: ${message.text()}`);
+    if (message.type() !== 'error' && message.type() !== 'warning') return;
+    const { url } = message.location();
+    if (/status of 404/.test(message.text()) && url && isDatasetRead(url)) return;
+    issues.console.push(`${message.type()}: ${message.text()}`);
   });
   page.on('pageerror', (error) => issues.pageErrors.push(String(error)));
   page.on('requestfailed', (request) => issues.failedRequests.push(`${request.url()} ${request.failure()?.errorText}`));
   page.on('response', (response) => {
-    if (response.status() >= 400) issues.badResponses.push(`${response.status()} ${response.url()}`);
+    if (response.status() === 404 && isDatasetRead(response.url())) issues.datasetNotFound.push(response.url());
+    else if (response.status() >= 400) issues.badResponses.push(`${response.status()} ${response.url()}`);
   });
   page.on('dialog', (dialog) => {
     issues.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
@@ -148,7 +166,10 @@ async function screenshot(page, name, options = {}) {
 test('the page loads under its CSP with no console errors and no failed requests', async () => {
   const { page, issues } = await openDashboard(server.url);
   const response = await page.request.get(`${server.url}/`);
-  assert.match(response.headers()['content-security-policy'] ?? '', /script-src 'self'/);
+  const policy = response.headers()['content-security-policy'] ?? '';
+  assert.match(policy, /script-src 'self'/);
+  // Direct mode can reach https APIs and this computer over plain http, nothing else.
+  assert.ok(policy.split('; ').includes(CONNECT_SRC), policy);
 
   assert.equal(await page.title(), 'Prolific dataset status');
   await page.getByRole('heading', { level: 1, name: 'Prolific dataset status' }).waitFor();
@@ -221,6 +242,10 @@ test('adding status-READY shows a READY badge; other statuses get their own badg
 
   await noInlineStyles(page);
   await screenshot(page, 'dashboard-statuses.png');
+  // The dataset endpoint does not know these ids (404): they stay plain status rows, no error shown.
+  assert.ok(issues.datasetNotFound.some((url) => url.endsWith(`${DATASETS_PATH}/status-READY`)), issues.datasetNotFound.join());
+  assert.equal(await page.locator('.dataset__problem:visible').count(), 0);
+  assert.equal(await page.locator('.imports:visible').count(), 0);
   assert.deepEqual(issues.console, []);
   assert.deepEqual(issues.pageErrors, []);
   assert.deepEqual(issues.failedRequests, []);
@@ -461,9 +486,8 @@ test('direct mode sends the token only to the typed base URL, and a reload forge
   const directMock = await startMockProlific({ token: DIRECT_TOKEN });
   closers.push(() => directMock.close());
   const directOrigin = new URL(directMock.url).origin;
-  // The dev server's CSP allows connections to its own origin only; a direct-mode page would be
-  // hosted with a policy that allows the API. bypassCSP stands in for that.
-  const { page, issues } = await openDashboard(server.url, { hash: '#ids=status-READY', bypassCSP: true });
+  // Under the dev server's own CSP: its connect-src allows plain http to 127.0.0.1.
+  const { page, issues } = await openDashboard(server.url, { hash: '#ids=status-READY' });
   const sent = [];
   page.on('request', async (request) => {
     const headers = await request.allHeaders().catch(() => request.headers());
@@ -477,6 +501,12 @@ test('direct mode sends the token only to the typed base URL, and a reload forge
   await page.getByLabel('API token').fill(DIRECT_TOKEN);
   await page.getByRole('button', { name: 'Use direct mode' }).click();
   assert.match(await page.locator('#direct-message').textContent(), /only sent over https/);
+  // Plain http to a loopback host the page's CSP cannot name: refused with what to type instead.
+  await page.getByLabel('API base URL').fill(`http://[::1]:${new URL(directMock.url).port}`);
+  await page.getByLabel('API token').fill(DIRECT_TOKEN);
+  await page.getByRole('button', { name: 'Use direct mode' }).click();
+  assert.match(await page.locator('#direct-message').textContent(),
+    new RegExp(`use http://localhost:${new URL(directMock.url).port} instead`));
 
   await page.getByLabel('API base URL').fill(directMock.url);
   await page.getByLabel('API token').fill(DIRECT_TOKEN);
@@ -529,4 +559,190 @@ test('direct mode sends the token only to the typed base URL, and a reload forge
   assert.ok(!sent.some((r) => JSON.stringify(r).includes(DIRECT_TOKEN)));
   for (const request of sent) assert.equal(new URL(request.url).origin, server.url);
   assert.deepEqual(issues.pageErrors, []);
+  assert.deepEqual(issues.console.filter((line) => /Content Security Policy/i.test(line)), [],
+    'the CSP lets direct mode through');
+});
+
+// ---------------------------------------------------------------------------------------------
+// V4 datasets: import jobs
+
+/**
+ * Talks to the mock Prolific API directly, as a researcher's script would: creates a dataset and
+ * asks for upload URLs (the dev server forwards reads only).
+ */
+function mockApi(mock) {
+  const auth = { Authorization: 'Token mock-token' };
+  const call = async (method, path, body) => {
+    const res = await fetch(`${mock.url}${path}`, {
+      method,
+      headers: body === undefined ? auth : { ...auth, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await res.json();
+    assert.equal(res.status, 201, `${method} ${path}: ${JSON.stringify(json)}`);
+    return json;
+  };
+  return {
+    createDataset: (name, schema) => call('POST', DATASETS_PATH, { name, workspace_id: 'workspace-1', schema }),
+    uploadUrl: (datasetId, filename) => call('GET', `${DATASETS_PATH}/${datasetId}/upload-url/${filename}`),
+  };
+}
+
+/** PUTs a file to a presigned upload URL, with no Authorization header (the URL is signed). */
+async function putFile(upload, content) {
+  const res = await fetch(upload.upload_url, {
+    method: upload.http_method,
+    headers: { 'Content-Type': upload.content_type },
+    body: content,
+  });
+  assert.equal(res.status, 200, await res.text());
+}
+
+/** The import job items under a row, as [file, badge text, badge classes]. */
+function importsOf(page, id) {
+  return row(page, id).locator('.imports > li.import');
+}
+
+function importItem(page, id, filename) {
+  return importsOf(page, id).filter({ has: page.locator('.import__file', { hasText: exactText(filename) }) });
+}
+
+/** Waits for the import of `filename` to show `status`, then returns the item's visible text. */
+async function importReaches(page, id, filename, status, timeout = 15_000) {
+  const badge = importItem(page, id, filename).locator('.import__badge');
+  await waitUntil(async () => (await badge.count()) === 1 && (await badge.textContent()).trim() === status,
+    { timeout, message: `${filename} of ${id} to be ${status}` });
+  return (await importItem(page, id, filename).innerText()).replace(/\s+/g, ' ').trim();
+}
+
+test('a V4 dataset shows its import jobs; Watch follows them to complete and partial, then stops', { timeout: 60_000 }, async () => {
+  const mock = await startMockProlific({ token: 'mock-token', timeScale: TIME_SCALE });
+  closers.push(() => mock.close());
+  const v4Server = await startServer({ port: 0, env: { PROLIFIC_TOKEN: 'mock-token', PROLIFIC_URL: mock.url } });
+  closers.push(() => v4Server.close());
+  const api = mockApi(mock);
+
+  // The dataset of the task: two files, one clean (complete), one with bad lines (partial).
+  const dataset = await api.createDataset('Reviews (V4)', { fields: [] });
+  assert.equal(dataset.schema_version, 4);
+  const clean = await api.uploadUrl(dataset.id, 'a.jsonl');
+  const messy = await api.uploadUrl(dataset.id, 'b.jsonl');
+  // Two more, for the other looks: a file with no valid record (failed), and a dataset created
+  // with an empty schema object, whose imports wait for a schema (pending_schema).
+  const broken = await api.createDataset('Broken upload (V4)', { fields: [] });
+  const brokenUpload = await api.uploadUrl(broken.id, 'only-bad.jsonl');
+  const schemaless = await api.createDataset('No schema yet (V4)', {});
+  const schemalessUpload = await api.uploadUrl(schemaless.id, 'c.jsonl');
+
+  const { page, issues } = await openDashboard(v4Server.url);
+  const announcements = await recordAnnouncements(page);
+  await addIds(page, `${dataset.id} ${broken.id} ${schemaless.id} status-READY`);
+
+  // Before any upload: the imports exist, uninitialised (neutral badges); the main badge says V4
+  // and sums them up instead of the misleading UNINITIALISED of /status.
+  assert.equal(await badgeOf(page, dataset.id, 'badge--v4'), 'V4 · 0/2 imports done');
+  assert.ok(await row(page, dataset.id).locator('.dataset__badge').evaluate((e) => e.classList.contains('badge--uninitialised')));
+  assert.equal(await row(page, dataset.id).locator('.dataset__name').textContent(), 'Reviews (V4)');
+  assert.deepEqual(await importsOf(page, dataset.id).locator('.import__file').allTextContents(), ['a.jsonl', 'b.jsonl']);
+  for (const filename of ['a.jsonl', 'b.jsonl']) {
+    const badge = importItem(page, dataset.id, filename).locator('.import__badge');
+    assert.equal((await badge.textContent()).trim(), 'uninitialised');
+    assert.ok(await badge.evaluate((e) => e.classList.contains('badge--other')), 'uninitialised is neutral');
+  }
+  assert.equal(await page.getByRole('list', { name: `Import jobs of ${dataset.id}` }).count(), 1);
+  assert.equal(await badgeOf(page, 'status-READY', 'badge--ready'), 'READY');
+  assert.equal(await row(page, 'status-READY').locator('.imports').isVisible(), false);
+  assert.equal(await row(page, 'status-READY').locator('.dataset__problem').isVisible(), false);
+  await waitUntil(async () => new RegExp(`${dataset.id} is a V4 dataset: 0/2 imports done`).test(await announcements()),
+    { message: 'the V4 dataset to be announced' });
+
+  const watchSwitch = page.getByRole('switch', { name: 'Watch' });
+  await watchSwitch.click();
+  assert.equal(await watchSwitch.getAttribute('aria-checked'), 'true');
+
+  await putFile(clean, '{"text":"a"}\n{"text":"b"}\n');
+  await putFile(messy, '{"text":"a"}\n{"text":"b"\nnot json\n[1, 2]\n"just a string"\n{"text":"c"}\n{oops}\n');
+  await putFile(brokenUpload, 'nothing\nvalid\nhere\n');
+  await putFile(schemalessUpload, '{"text":"a"}\n');
+  assert.deepEqual(mock.tokenLeaks, []);
+
+  assert.match(await importReaches(page, dataset.id, 'a.jsonl', 'complete'), /a\.jsonl complete 2 accepted$/);
+  const partialText = await importReaches(page, dataset.id, 'b.jsonl', 'partial');
+  assert.match(partialText, /b\.jsonl partial 2 accepted · 5 rejected/);
+  assert.match(partialText, /Record errors: row 2: The line is not valid JSON\. row 3: The line is not valid JSON\. row 4: The record is not a JSON object\./);
+  assert.match(await importReaches(page, broken.id, 'only-bad.jsonl', 'failed'),
+    /Reason: The file could not be parsed: no valid record\./);
+  assert.match(await importReaches(page, schemaless.id, 'c.jsonl', 'pending schema'), /Waiting for the dataset to have a schema/);
+
+  // Each documented status has its own badge class.
+  const badgeClass = (id, filename) => importItem(page, id, filename).locator('.import__badge').getAttribute('class');
+  assert.match(await badgeClass(dataset.id, 'a.jsonl'), /\bbadge--import-complete\b/);
+  assert.match(await badgeClass(dataset.id, 'b.jsonl'), /\bbadge--import-partial\b/);
+  assert.match(await badgeClass(broken.id, 'only-bad.jsonl'), /\bbadge--import-failed\b/);
+  assert.match(await badgeClass(schemaless.id, 'c.jsonl'), /\bbadge--import-pending-schema\b/);
+
+  // Main badges sum the imports up; Watch treats every import being terminal as done, and stops.
+  assert.equal(await badgeOf(page, dataset.id, 'badge--partial'), 'V4 · 2/2 imports done');
+  assert.equal(await badgeOf(page, broken.id, 'badge--error'), 'V4 · 1/1 import done');
+  assert.equal(await badgeOf(page, schemaless.id, 'badge--partial'), 'V4 · 1/1 import done');
+  await waitUntil(async () => (await watchSwitch.getAttribute('aria-checked')) === 'false',
+    { timeout: 20_000, message: 'Watch to turn itself off' });
+  assert.match(await page.locator('#watch-status').textContent(), /stopped by itself: .*every import job done/);
+  assert.match(await page.locator('#summary').textContent(), /4 datasets · 1 READY · 0 ERROR · 3 V4 with every import done/);
+  const said = await announcements();
+  assert.match(said, new RegExp(`${dataset.id}: .*a\\.jsonl is now complete \\(2 accepted\\)`));
+  assert.match(said, new RegExp(`${dataset.id}: .*b\\.jsonl is now partial \\(2 accepted · 5 rejected\\)`));
+  assert.match(said, new RegExp(`${dataset.id}: every import is done`));
+
+  // Five errors: three shown, two more in a collapsed <details>, opened from the keyboard.
+  const partial = importItem(page, dataset.id, 'b.jsonl');
+  const more = partial.locator('details.import__more');
+  assert.equal(await more.getAttribute('open'), null);
+  assert.equal(await partial.getByText('row 5: The record is not a JSON object.').isVisible(), false);
+  await more.locator('summary').focus();
+  assert.equal((await more.locator('summary').textContent()).trim(), '2 more errors of b.jsonl');
+  await page.keyboard.press('Enter');
+  assert.notEqual(await more.getAttribute('open'), null);
+  assert.equal(await partial.getByText('row 5: The record is not a JSON object.').isVisible(), true);
+  assert.equal(await partial.getByText('row 7: The line is not valid JSON.').isVisible(), true);
+
+  // Check now reads the V4 datasets again (not their /status); unchanged jobs stay as they are, so
+  // the opened list stays open and keeps the focus.
+  const statusReads = () => mock.requests.filter((r) => r.path === `${DATASETS_PATH}/${dataset.id}/status`).length;
+  const datasetReads = () => mock.requests.filter((r) => r.path === `${DATASETS_PATH}/${dataset.id}`).length;
+  assert.equal(statusReads(), 1, 'a V4 dataset\'s /status is read once, when it is added');
+  const readsBefore = datasetReads();
+  await more.locator('summary').evaluate((e) => { e.dataset.marked = 'before'; });
+  // (A DOM click, so that the focus stays on the summary while the rows are read again.)
+  await page.evaluate(() => document.getElementById('check-now').click());
+  await waitUntil(() => datasetReads() > readsBefore, { message: 'Check now to read the V4 dataset' });
+  await waitUntil(async () => (await page.locator('.dataset__reading:visible').count()) === 0, { message: 'reads to settle' });
+  assert.equal(statusReads(), 1);
+  assert.notEqual(await more.getAttribute('open'), null);
+  assert.equal(await more.locator('summary').evaluate((e) => e.dataset.marked === 'before' && e === document.activeElement), true);
+  await more.locator('summary').evaluate((e) => { delete e.dataset.marked; });
+
+  // The page only read: every request the dev server sent was a GET of a read endpoint.
+  const forwarded = mock.requests.filter((r) => r.headers['user-agent'] === 'prolific-dataset-status-dev-server');
+  assert.ok(forwarded.length > 0);
+  for (const request of forwarded) {
+    assert.equal(request.method, 'GET');
+    assert.match(request.path, new RegExp(`^${DATASETS_PATH}/[^/]+(/status)?$`), request.path);
+  }
+
+  await noInlineStyles(page);
+  await page.mouse.move(0, 0);
+  await screenshot(page, 'dashboard-imports.png', { fullPage: true });
+  await page.setViewportSize(NARROW);
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth),
+    'no horizontal scrolling at 375 px');
+  await screenshot(page, 'dashboard-imports-narrow.png', { fullPage: true });
+
+  // Only status-READY is unknown to the dataset endpoint: its 404 was taken silently.
+  assert.deepEqual(issues.datasetNotFound.map((url) => new URL(url).pathname), [`${DATASETS_PATH}/status-READY`]);
+  assert.deepEqual(issues.console, []);
+  assert.deepEqual(issues.pageErrors, []);
+  assert.deepEqual(issues.failedRequests, []);
+  assert.deepEqual(issues.badResponses, []);
+  assert.deepEqual(mock.tokenLeaks, []);
 });
