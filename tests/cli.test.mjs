@@ -3,11 +3,14 @@
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { startMockProlific } from '../scripts/mock-prolific.mjs';
+import { MAX_UPLOAD_BYTES } from '../src/js/node.js';
 
 const CLI = fileURLToPath(new URL('../src/js/cli.js', import.meta.url));
 const PACKAGE = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -26,9 +29,9 @@ function childEnv(extra) {
  * @returns {{ child: import('node:child_process').ChildProcess,
  *   done: Promise<{ code: number|null, signal: string|null, stdout: string, stderr: string, ms: number }> }}
  */
-function start(args, env) {
+function start(args, env, { cwd } = {}) {
   const started = Date.now();
-  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk) => { stdout += chunk; });
@@ -329,7 +332,8 @@ describe('prolific-dataset-status CLI', () => {
     });
 
     test('an API failure beats a timeout: 1', async () => {
-      const result = await run(['--wait', '--interval', '0.05', '--timeout', '0.3', 'demo-new', 'http-404']);
+      // The 404 must be read before the wait ends: a whole-wait limit of 3 s leaves room on a busy machine.
+      const result = await run(['--wait', '--interval', '0.05', '--timeout', '3', 'demo-new', 'http-404']);
       assertClean(result);
       assert.equal(result.code, 1);
     });
@@ -434,4 +438,481 @@ function hasScript() {
   if (process.platform !== 'linux') return false;
   const probe = spawnSync('script', ['-qec', 'true', '/dev/null'], { stdio: 'ignore' });
   return probe.status === 0;
+}
+
+describe('prolific-dataset-status create and upload', () => {
+  let mock;
+  let env;
+  let dir;
+  const run = (args, customEnv = env) => start(args, customEnv).done;
+
+  /** No stack trace, no token in any output, and the upload host never saw an Authorization header. */
+  const assertClean = (result) => {
+    assert.doesNotMatch(result.stderr, STACK_LINE);
+    assert.ok(!result.stdout.includes(TOKEN), 'token in stdout');
+    assert.ok(!result.stderr.includes(TOKEN), 'token in stderr');
+    assert.deepEqual(mock.tokenLeaks, []);
+  };
+
+  /** Asserts a usage error: exit 2, nothing on stdout, the reason then the pointer to --help. */
+  const assertUsage = (result, reason, command) => {
+    assertClean(result);
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(result.stdout, '');
+    const lines = result.stderr.trim().split('\n');
+    assert.equal(lines.length, 2, result.stderr);
+    assert.match(lines[0], reason);
+    assert.equal(lines[1], `Run prolific-dataset-status ${command} --help`);
+  };
+
+  /** Writes a file in the test directory and returns its path. */
+  const file = (name, content) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+
+  /** Creates a dataset with the CLI and returns its id. */
+  const create = async (...extra) => {
+    const result = await run(['create', '--name', 'Reviews', '--workspace', 'ws-1', ...extra]);
+    assertClean(result);
+    assert.equal(result.code, 0, result.stderr);
+    return result.stdout.trim();
+  };
+
+  /** Parses the aligned "key value" lines of an upload. */
+  const fields = (stdout) => Object.fromEntries(stdout.trim().split('\n').map((line) => line.split(/\s{2,}/)));
+
+  const SCHEMA = { fields: [{ name: 'text', type: 'string' }] };
+  const GOOD_JSONL = '{"text":"a"}\n{"text":"b"}\n{"text":"c"}\n';
+  const PARTIAL_JSONL = '{"text":"a"}\nnot json\n[1]\n{"text":"d"}\n';
+  const FAILED_JSONL = 'not json\nstill not json\n';
+  const GOOD_CSV = 'text,label\nhello,1\nworld,2\n';
+
+  before(async () => {
+    mock = await startMockProlific({ token: TOKEN, timeScale: 0.02 });
+    env = childEnv({ PROLIFIC_TOKEN: TOKEN, PROLIFIC_URL: mock.url });
+    dir = mkdtempSync(join(tmpdir(), 'pds-cli-'));
+    file('schema.json', JSON.stringify(SCHEMA));
+    file('empty-schema.json', '{}');
+  });
+  after(async () => {
+    assert.deepEqual(mock.tokenLeaks, []);
+    await mock.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('create', () => {
+    test('a V3 dataset: the id alone on stdout, usable in a shell', { skip: !hasSh() && 'needs sh' }, async () => {
+      const quote = (text) => `'${text.replace(/'/g, `'\\''`)}'`;
+      const node = quote(process.execPath);
+      const cli = quote(CLI);
+      const script = `id=$(${node} ${cli} create --name 'My reviews' --workspace ws-1) || exit 9\n` +
+        `printf 'id=[%s]\\n' "$id"\nexec ${node} ${cli} --json "$id"`;
+      const result = await new Promise((resolve) => {
+        const child = spawn('sh', ['-c', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk) => { stdout += chunk; });
+        child.stderr.setEncoding('utf8').on('data', (chunk) => { stderr += chunk; });
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+      assertClean(result);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stderr, '');
+      const [idLine, statusLine] = result.stdout.trim().split('\n');
+      const id = /^id=\[(dataset-[\w-]+)\]$/.exec(idLine)?.[1];
+      assert.ok(id, idLine);
+      assert.deepEqual(JSON.parse(statusLine), { datasetId: id, status: 'UNINITIALISED' });
+      const post = mock.requests.find((r) => r.method === 'POST');
+      assert.equal(post.headers.authorization, `Token ${TOKEN}`);
+    });
+
+    test('plain output is exactly the id and a newline, stderr empty', async () => {
+      const result = await run(['create', '--name=Reviews', '--workspace=ws-1']);
+      assertClean(result);
+      assert.equal(result.code, 0);
+      assert.match(result.stdout, /^dataset-[\w-]+\n$/);
+      assert.equal(result.stderr, '');
+    });
+
+    test('--schema makes a V4 dataset; --json prints the whole object on one line', async () => {
+      const result = await run(['create', '--json', '--name', 'Typed', '--workspace', 'ws-2', '--schema', join(dir, 'schema.json')]);
+      assertClean(result);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stderr, '');
+      assert.equal(result.stdout.trim().split('\n').length, 1);
+      const dataset = JSON.parse(result.stdout);
+      assert.match(dataset.id, /^dataset-/);
+      assert.equal(Object.keys(dataset)[0], 'id');
+      assert.equal(dataset.name, 'Typed');
+      assert.equal(dataset.workspaceId, 'ws-2');
+      assert.equal(dataset.schemaVersion, 4);
+      const v3 = JSON.parse((await run(['create', '--json', '--name', 'Plain', '--workspace', 'ws-2'])).stdout);
+      assert.equal(v3.schemaVersion, 3);
+    });
+
+    test('a schema file that is missing, not JSON or not an object: exit 2, nothing sent', async () => {
+      const cases = [
+        [join(dir, 'no-such-schema.json'), /cannot read the schema file .*no such file/],
+        [file('bad-schema.json', '{"fields": [}'), /is not valid JSON/],
+        [file('array-schema.json', '[{"name": "text"}]'), /must hold a JSON object, not an array/],
+        [file('null-schema.json', 'null'), /must hold a JSON object, not null/],
+        [file('string-schema.json', '"text"'), /must hold a JSON object, not a string/],
+        [dir, /cannot read the schema file/],
+      ];
+      const before = mock.requests.length;
+      for (const [schema, reason] of cases) {
+        assertUsage(await run(['create', '--name', 'n', '--workspace', 'w', '--schema', schema]), reason, 'create');
+      }
+      assert.equal(mock.requests.length, before);
+    });
+
+    test('missing or bad flags: exit 2 with the reason, nothing sent', async () => {
+      const cases = [
+        [[], /create needs --name and --workspace .*prolific-dataset-status -- create/],
+        [['--workspace', 'w'], /create needs --name/],
+        [['--name', 'n'], /create needs --workspace/],
+        [['--name', '', '--workspace', 'w'], /--name needs a value/],
+        [['--name', 'n', '--workspace'], /--workspace needs a value/],
+        [['--name', 'n', '--workspace', 'w', 'extra'], /create takes no arguments/],
+        [['--name', 'n', '--workspace', 'w', '--wait'], /unknown option --wait/],
+        [['--name', 'n', '--workspace', 'w', '--token', TOKEN], /PROLIFIC_TOKEN/],
+        [['--name', 'n', '--workspace', 'w', '--json=yes'], /--json takes no value/],
+      ];
+      const before = mock.requests.length;
+      for (const [args, reason] of cases) assertUsage(await run(['create', ...args]), reason, 'create');
+      assert.equal(mock.requests.length, before);
+    });
+
+    test('no token with the default base URL: exit 2', async () => {
+      assertUsage(await run(['create', '--name', 'n', '--workspace', 'w'], childEnv({})), /PROLIFIC_TOKEN/, 'create');
+    });
+
+    test('an API failure: exit 1, the reason on stderr, an error object with --json', async () => {
+      const baseUrl = `${mock.url}/broken`;
+      const plain = await run(['create', '--name', 'n', '--workspace', 'w', '--base-url', baseUrl]);
+      assertClean(plain);
+      assert.equal(plain.code, 1);
+      assert.equal(plain.stdout, '');
+      assert.match(plain.stderr, /^prolific-dataset-status: creating dataset "n": .*404/);
+      const json = await run(['create', '--json', '--name', 'n', '--workspace', 'w', '--base-url', baseUrl]);
+      assertClean(json);
+      assert.equal(json.code, 1);
+      const { error } = JSON.parse(json.stdout);
+      assert.equal(error.name, 'ProlificApiError');
+      assert.equal(error.httpStatus, 404);
+    });
+
+    test('create --help shows its own usage', async () => {
+      for (const flag of ['--help', '-h']) {
+        const result = await run(['create', flag]);
+        assert.equal(result.code, 0);
+        assert.match(result.stdout, /^Usage: prolific-dataset-status create --name <name> --workspace <workspaceId>/);
+        assert.match(result.stdout, /--schema <file\.json>/);
+        assert.match(result.stdout, /Examples:/);
+        assert.equal(result.stderr, '');
+      }
+    });
+  });
+
+  describe('upload', () => {
+    test('V4 without --wait: prints the dataset, the import id and the bytes', async () => {
+      const id = await create('--schema', join(dir, 'schema.json'));
+      const path = file('reviews.jsonl', GOOD_JSONL);
+      const uploadsBefore = mock.uploads.length;
+      const result = await run(['upload', path, '--dataset', id]);
+      assertClean(result);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stderr, '');
+      const out = fields(result.stdout);
+      assert.equal(out.dataset, id);
+      assert.match(out.import, /^import-/);
+      assert.equal(out.file, 'reviews.jsonl');
+      assert.equal(out.bytes, String(GOOD_JSONL.length));
+      assert.equal(out.status, undefined);
+      assert.equal(mock.uploads.length, uploadsBefore + 1);
+      assert.equal(mock.uploads.at(-1).bytes, GOOD_JSONL.length);
+      // The file's base name is what the upload URL is asked for.
+      assert.ok(mock.requests.some((r) => r.path.endsWith(`/datasets/${id}/upload-url/reviews.jsonl`)));
+    });
+
+    test('V3 without --wait, --json: one object, no import id', async () => {
+      const id = await create();
+      const result = await run(['upload', '--json', '--dataset', id, file('plain.csv', GOOD_CSV)]);
+      assertClean(result);
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(JSON.parse(result.stdout), { datasetId: id, filename: 'plain.csv', bytes: GOOD_CSV.length });
+    });
+
+    test('--wait, V4 complete: exit 0, status and count on stdout, stderr empty', async () => {
+      const id = await create('--schema', join(dir, 'schema.json'));
+      const result = await run(['upload', file('complete.jsonl', GOOD_JSONL), '--dataset', id, '--wait', '--interval', '0.02']);
+      assertClean(result);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stderr, '');
+      const out = fields(result.stdout);
+      assert.equal(out.status, 'complete');
+      assert.equal(out.accepted, '3');
+      assert.match(out.import, /^import-/);
+    });
+
+    test('--wait, V4 partial: exit 0, counts and record errors on stderr', async () => {
+      const id = await create('--schema', join(dir, 'schema.json'));
+      const result = await run(['upload', file('partial.jsonl', PARTIAL_JSONL), '--dataset', id, '--wait', '--interval', '0.02']);
+      assertClean(result);
+      assert.equal(result.code, 0, result.stderr);
+      const out = fields(result.stdout);
+      assert.equal(out.status, 'partial');
+      assert.equal(out.accepted, '2');
+      assert.equal(out.rejected, '2');
+      const lines = result.stderr.trim().split('\n');
+      assert.match(lines[0], new RegExp(`dataset "${id}", import "${out.import}": .*2 records accepted, 2 rejected`));
+      assert.deepEqual(lines.slice(1), ['  row 2: The line is not valid JSON.', '  row 3: The record is not a JSON object.']);
+    });
+
+    test('--wait, V4 partial with many bad records: the first 10 errors, then how many more', async () => {
+      const id = await create('--schema', join(dir, 'schema.json'));
+      const content = `{"text":"ok"}\n${Array.from({ length: 13 }, (_, i) => `bad ${i}`).join('\n')}\n`;
+      const result = await run(['upload', file('many.jsonl', content), '--dataset', id, '--wait', '--interval', '0.02', '--json']);
+      assertClean(result);
+      assert.equal(result.code, 0, result.stderr);
+      const job = JSON.parse(result.stdout);
+      assert.equal(job.status, 'partial');
+      assert.equal(job.acceptedCount, 1);
+      assert.equal(job.rejectedCount, 13);
+      assert.equal(job.errors.length, 13);
+      const lines = result.stderr.trim().split('\n');
+      assert.match(lines[0], /1 record accepted, 13 rejected\. Record errors \(first 10\):/);
+      assert.equal(lines.filter((line) => /^ {2}row \d+:/.test(line)).length, 10);
+      assert.equal(lines.at(-1), '  (3 more)');
+    });
+
+    test('--wait, V4 failed: exit 3, the reason on stderr', async () => {
+      const id = await create('--schema', join(dir, 'schema.json'));
+      const result = await run(['upload', file('failed.jsonl', FAILED_JSONL), '--dataset', id, '--wait', '--interval', '0.02']);
+      assertClean(result);
+      assert.equal(result.code, 3);
+      assert.equal(fields(result.stdout).status, 'failed');
+      assert.match(result.stderr, /the import failed: The file could not be parsed: no valid record\./);
+    });
+
+    test('--wait, V4 pending_schema: exit 3, explained on stderr; --json has the status', async () => {
+      const id = await create('--schema', join(dir, 'empty-schema.json'));
+      const result = await run(['upload', file('pending.jsonl', GOOD_JSONL), '--dataset', id, '--wait', '--interval', '0.02', '--json']);
+      assertClean(result);
+      assert.equal(result.code, 3);
+      const job = JSON.parse(result.stdout);
+      assert.equal(job.datasetId, id);
+      assert.equal(job.status, 'pending_schema');
+      assert.match(result.stderr, /pending_schema/);
+      assert.match(result.stderr, /schema/);
+    });
+
+    test('--wait, V3: READY exits 0, ERROR exits 3', async () => {
+      const id = await create();
+      const ready = await run(['upload', file('ready.csv', GOOD_CSV), '--dataset', id, '--wait', '--interval', '0.02']);
+      assertClean(ready);
+      assert.equal(ready.code, 0, ready.stderr);
+      assert.equal(ready.stderr, '');
+      const out = fields(ready.stdout);
+      assert.deepEqual(out, { dataset: id, file: 'ready.csv', bytes: String(GOOD_CSV.length), status: 'READY' });
+
+      const other = await create();
+      const error = await run(['upload', file('error.csv', 'text\nFAIL\n'), '--dataset', other, '--wait', '--interval', '0.02', '--json']);
+      assertClean(error);
+      assert.equal(error.code, 3);
+      assert.deepEqual(JSON.parse(error.stdout), { datasetId: other, filename: 'error.csv', bytes: 10, status: 'ERROR' });
+      assert.match(error.stderr, new RegExp(`dataset "${other}": processing failed \\(status ERROR\\)`));
+    });
+
+    test('a tiny --timeout: exit 4, what was uploaded still printed', async () => {
+      const slow = await startMockProlific({ token: TOKEN, timeScale: 1 });
+      try {
+        const slowEnv = childEnv({ PROLIFIC_TOKEN: TOKEN, PROLIFIC_URL: slow.url });
+        const created = await run(['create', '--name', 'n', '--workspace', 'w'], slowEnv);
+        const id = created.stdout.trim();
+        const result = await run(['upload', file('slow.csv', GOOD_CSV), '--dataset', id, '--wait', '--interval', '0.05',
+          '--timeout', '0.5'], slowEnv);
+        assertClean(result);
+        assert.equal(result.code, 4, result.stderr);
+        assert.ok(result.ms < 1900, `took ${result.ms} ms (processing takes 2 s)`);
+        assert.deepEqual(fields(result.stdout), { dataset: id, file: 'slow.csv', bytes: String(GOOD_CSV.length) });
+        assert.match(result.stderr, /not done after 0\.5 s \(--timeout\) \(last status PROCESSING\)/);
+        assert.match(result.stderr, new RegExp(`prolific-dataset-status --wait ${id}`));
+
+        const json = await run(['upload', file('slow2.csv', GOOD_CSV), '--dataset', id, '--wait', '--timeout', '0.3', '--json'], slowEnv);
+        assertClean(json);
+        assert.equal(json.code, 4);
+        const line = JSON.parse(json.stdout);
+        assert.equal(line.datasetId, id);
+        assert.equal(line.error.name, 'TimeoutError');
+        assert.deepEqual(slow.tokenLeaks, []);
+      } finally {
+        await slow.close();
+      }
+    });
+
+    test('an unknown dataset: exit 1, says to check --dataset, nothing uploaded', async () => {
+      const uploadsBefore = mock.uploads.length;
+      const result = await run(['upload', file('orphan.csv', GOOD_CSV), '--dataset', 'no-such-dataset', '--wait']);
+      assertClean(result);
+      assert.equal(result.code, 1);
+      assert.equal(result.stdout, '');
+      assert.match(result.stderr, /dataset "no-such-dataset": requesting the upload URL: .*404.*Check --dataset/);
+      assert.equal(mock.uploads.length, uploadsBefore);
+      const json = await run(['upload', join(dir, 'orphan.csv'), '--dataset', 'no-such-dataset', '--json']);
+      assert.equal(json.code, 1);
+      const line = JSON.parse(json.stdout);
+      assert.deepEqual([line.datasetId, line.filename, line.error.httpStatus], ['no-such-dataset', 'orphan.csv', 404]);
+    });
+
+    test('a file type the V3 dataset does not take: exit 1, the API said 400', async () => {
+      const id = await create();
+      const result = await run(['upload', file('typed.jsonl', GOOD_JSONL), '--dataset', id, '--wait']);
+      assertClean(result);
+      assert.equal(result.code, 1);
+      assert.equal(result.stdout, '');
+      assert.match(result.stderr, /HTTP 400 Invalid file type: Supported file types: \.csv, \.zip\./);
+      assert.match(result.stderr, /Check the file type/);
+    });
+
+    test('usage errors: exit 2 before anything is sent', async () => {
+      const id = await create();
+      const big = join(dir, 'big.csv');
+      writeFileSync(big, '');
+      truncateSync(big, MAX_UPLOAD_BYTES + 1); // sparse: refused by its size, never read
+      const cases = [
+        [[join(dir, 'missing.csv'), '--dataset', id], /cannot read ".*missing\.csv": no such file/],
+        [[dir, '--dataset', id], /it is a directory/],
+        [[join(dir, 'schema.json', 'x.csv'), '--dataset', id], /cannot read ".*x\.csv": a part of the path is not a directory/],
+        [[big, '--dataset', id], new RegExp(`is ${MAX_UPLOAD_BYTES + 1} bytes; the largest upload is ${MAX_UPLOAD_BYTES} bytes`)],
+        [[file('no-dataset.csv', GOOD_CSV)], /upload needs --dataset/],
+        [[file('empty-dataset.csv', GOOD_CSV), '--dataset', ''], /--dataset needs a value/],
+        [['--dataset', id], /upload needs a file/],
+        [[], /upload needs a file and --dataset .*prolific-dataset-status -- upload/],
+        [[join(dir, 'a.csv'), join(dir, 'b.csv'), '--dataset', id], /upload takes one file, not 2/],
+        [[join(dir, 'no-dataset.csv'), '--dataset', id, '--timeout', '0'], /--timeout/],
+        [[join(dir, 'no-dataset.csv'), '--dataset', id, '--interval', 'soon'], /--interval/],
+        [[join(dir, 'no-dataset.csv'), '--dataset', id, '--name', 'x'], /unknown option --name/],
+        [[join(dir, 'no-dataset.csv'), '--dataset', id, '--token', TOKEN], /PROLIFIC_TOKEN/],
+      ];
+      const requestsBefore = mock.requests.length;
+      const uploadsBefore = mock.uploads.length;
+      for (const [args, reason] of cases) assertUsage(await run(['upload', ...args]), reason, 'upload');
+      assertUsage(await run(['upload', join(dir, 'no-dataset.csv'), '--dataset', id], childEnv({})), /PROLIFIC_TOKEN/, 'upload');
+      assertUsage(await run(['upload', join(dir, 'no-dataset.csv'), '--dataset', id, '--base-url', 'ftp://example.com']),
+        /base URL/, 'upload');
+      assert.equal(mock.requests.length, requestsBefore);
+      assert.equal(mock.uploads.length, uploadsBefore);
+    });
+
+    test('an unreadable file: exit 2', { skip: (process.getuid?.() === 0) && 'root reads every file' }, async () => {
+      const path = file('secret.csv', GOOD_CSV);
+      chmodSync(path, 0o000);
+      assertUsage(await run(['upload', path, '--dataset', 'any']), /cannot read ".*secret\.csv": permission denied/, 'upload');
+    });
+
+    test('-- ends flags: a file whose name starts with "-"', async () => {
+      const id = await create();
+      file('-dash.csv', GOOD_CSV);
+      const result = await start(['upload', '--dataset', id, '--', '-dash.csv'], env, { cwd: dir }).done;
+      assertClean(result);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(fields(result.stdout).file, '-dash.csv');
+    });
+
+    test('SIGINT while waiting: "Interrupted", exit 130', async () => {
+      const slow = await startMockProlific({ token: TOKEN, timeScale: 1 });
+      try {
+        const slowEnv = childEnv({ PROLIFIC_TOKEN: TOKEN, PROLIFIC_URL: slow.url });
+        const id = (await run(['create', '--name', 'n', '--workspace', 'w'], slowEnv)).stdout.trim();
+        const { child, done } = start(['upload', file('interrupted.csv', GOOD_CSV), '--dataset', id, '--wait', '--interval', '0.05'], slowEnv);
+        const waitStart = Date.now();
+        while (!slow.requests.some((r) => r.path.endsWith('/status'))) {
+          assert.ok(Date.now() - waitStart < 10000, 'the CLI never polled');
+          await sleep(20);
+        }
+        child.kill('SIGINT');
+        const result = await done;
+        assertClean(result);
+        assert.equal(result.code, 130);
+        assert.equal(result.stderr.trim(), 'Interrupted');
+        assert.equal(result.stdout, '');
+      } finally {
+        await slow.close();
+      }
+    });
+
+    test('on a TTY, stderr shows the stages and is cleared before the result', { skip: !hasScript() && 'needs util-linux script' }, async () => {
+      const id = await create('--schema', join(dir, 'schema.json'));
+      const quote = (text) => `'${text.replace(/'/g, `'\\''`)}'`;
+      const command = [process.execPath, CLI, 'upload', file('tty.jsonl', GOOD_JSONL), '--dataset', id, '--wait', '--interval', '0.02']
+        .map(quote).join(' ');
+      const result = await new Promise((resolve) => {
+        const child = spawn('script', ['-qec', command, '/dev/null'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let output = '';
+        child.stdout.on('data', (chunk) => { output += chunk; });
+        child.on('close', (code) => resolve({ code, output }));
+      });
+      assert.equal(result.code, 0);
+      assert.match(result.output, /\r\x1b\[Krequesting upload URL for tty\.jsonl/);
+      assert.match(result.output, new RegExp(`\\r\\x1b\\[Kuploading ${GOOD_JSONL.length} bytes`));
+      assert.match(result.output, /\r\x1b\[Kprocessing/);
+      assert.ok(result.output.indexOf('dataset ') > result.output.lastIndexOf('processing'));
+      assert.match(result.output, /status\s+complete/);
+      assert.ok(!result.output.includes(TOKEN));
+    });
+
+    test('upload --help shows its own usage', async () => {
+      for (const flag of ['--help', '-h']) {
+        const result = await run(['upload', flag]);
+        assert.equal(result.code, 0);
+        assert.match(result.stdout, /^Usage: prolific-dataset-status upload <file> --dataset <datasetId>/);
+        assert.match(result.stdout, /--wait/);
+        assert.match(result.stdout, /pending_schema/);
+        assert.match(result.stdout, /Examples:/);
+        assert.equal(result.stderr, '');
+      }
+    });
+  });
+
+  describe('the status command around the subcommands', () => {
+    test('--help lists create and upload with examples', async () => {
+      const result = await run(['--help']);
+      assert.equal(result.code, 0);
+      assert.match(result.stdout, /^Usage: prolific-dataset-status \[options\] <datasetId\.\.\.>\n {7}prolific-dataset-status create /);
+      assert.match(result.stdout, /prolific-dataset-status upload <file> --dataset <datasetId>/);
+      assert.match(result.stdout, /prolific-dataset-status -- create/);
+      assert.match(result.stdout, /id=\$\(prolific-dataset-status create /);
+    });
+
+    test('-- first reads datasets literally named "create" and "upload"', async () => {
+      mock.setHandler('create', (req, res) => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end('{"status":"READY"}');
+      });
+      try {
+        const result = await run(['--', 'create', 'upload']);
+        assertClean(result);
+        assert.equal(result.code, 1);
+        assert.match(result.stdout, /^DATASET\s+STATUS\ncreate\s+READY\nupload\s+error: HTTP 404/);
+        assert.ok(mock.requests.some((r) => r.path.endsWith('/datasets/create/status')));
+      } finally {
+        mock.setHandler('create', null);
+      }
+    });
+
+    test('"create" or "upload" after other arguments is a dataset id', async () => {
+      const result = await run(['--json', 'create']);
+      assertClean(result);
+      assert.equal(result.code, 1);
+      assert.equal(JSON.parse(result.stdout).datasetId, 'create');
+    });
+  });
+});
+
+/** Whether a POSIX shell is there for the command-substitution test. */
+function hasSh() {
+  return spawnSync('sh', ['-c', 'true'], { stdio: 'ignore' }).status === 0;
 }

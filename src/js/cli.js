@@ -2,15 +2,21 @@
 /**
  * prolific-dataset-status: the command-line tool (DESIGN.md, "Tools shipped with it").
  * Reads, or waits for, the processing status of Prolific AI Task Builder datasets and prints one
- * line per dataset, in input order. The token comes only from PROLIFIC_TOKEN and is never printed.
+ * line per dataset, in input order. Two subcommands, selected by a first argument that is exactly
+ * `create` or `upload`, cover the rest of the lifecycle: creating a dataset, and uploading a file
+ * to it (optionally waiting until it is processed). The token comes only from PROLIFIC_TOKEN and
+ * is never printed.
  * Exit codes: 0 success, 1 API or network failure, 2 usage error, 3 a dataset ended in ERROR
- * (--wait), 4 timed out, 130 interrupted; when outcomes differ, the first of 2, 1, 4, 3, 0 wins.
+ * (--wait; for an upload: ERROR, or an import job failed or pending_schema), 4 timed out,
+ * 130 interrupted; when outcomes differ, the first of 2, 1, 4, 3, 0 wins.
  * @module
  */
 import { readFileSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import {
-  getDatasetStatuses, waitForDataset, ProlificApiError, NetworkError, TimeoutError,
-  InvalidResponseError, DatasetProcessingError,
+  getDatasetStatuses, waitForDataset, createDataset, getUploadUrl, uploadDatasetFile, waitForImport,
+  MAX_UPLOAD_BYTES, ProlificApiError, NetworkError, TimeoutError, InvalidResponseError, DatasetProcessingError,
 } from './node.js';
 
 const PROGRAM = 'prolific-dataset-status';
@@ -27,11 +33,20 @@ const EXIT = Object.freeze({ ok: 0, failure: 1, usage: 2, datasetError: 3, timeo
 const EXIT_PRECEDENCE = [EXIT.usage, EXIT.failure, EXIT.timeout, EXIT.datasetError, EXIT.ok];
 
 const USAGE = `Usage: ${PROGRAM} [options] <datasetId...>
+       ${PROGRAM} create --name <name> --workspace <workspaceId> [options]
+       ${PROGRAM} upload <file> --dataset <datasetId> [--wait] [options]
 
 Print the processing status (UNINITIALISED, PROCESSING, READY, ERROR) of Prolific
 AI Task Builder datasets, one line per dataset, in the order given.
 
-Options:
+Commands:
+  <datasetId...>    read (or with --wait, wait for) the status of datasets
+  create            create a dataset and print its id   (${PROGRAM} create --help)
+  upload            upload a file to a dataset           (${PROGRAM} upload --help)
+  A first argument that is exactly "create" or "upload" selects the command; to read a
+  dataset whose id is "create" or "upload", put -- first: ${PROGRAM} -- create
+
+Options for reading statuses:
   --wait            poll until every dataset is READY or ERROR, then print the results
   --json            print one JSON object per line instead of a table
   --interval <s>    seconds between polls with --wait, fractions allowed (fixed when
@@ -57,6 +72,85 @@ Examples:
   ${PROGRAM} --json ds_a ds_b
   ${PROGRAM} --wait --interval 5 --timeout 600 ds_a ds_b
   PROLIFIC_URL=http://127.0.0.1:8081 ${PROGRAM} demo-ready
+  id=$(${PROGRAM} create --name "Reviews" --workspace ws_123 --schema schema.json)
+  ${PROGRAM} upload reviews.jsonl --dataset "$id" --wait
+`;
+
+/** At most this many record errors of a partial import are printed. */
+const MAX_RECORD_ERRORS = 10;
+
+const CREATE_USAGE = `Usage: ${PROGRAM} create --name <name> --workspace <workspaceId> [options]
+
+Create a Prolific AI Task Builder dataset and print its id. With --schema the dataset
+is a V4 dataset (its uploads become import jobs of .jsonl or .csv files); without,
+a V3 dataset (it takes .csv or .zip files).
+
+Options:
+  --name <name>            the dataset's name (required)
+  --workspace <id>         the workspace to create it in (required)
+  --schema <file.json>     a file holding the dataset's schema, a JSON object (makes a V4 dataset)
+  --json                   print the whole dataset as one JSON object instead of the id alone
+  --base-url <url>         API origin or proxy (default: PROLIFIC_URL, else ${PROLIFIC_API})
+  -h, --help               show this help
+
+Environment:
+  PROLIFIC_TOKEN    API token (required for ${PROLIFIC_API}; never printed)
+  PROLIFIC_URL      default for --base-url
+
+Exit codes:
+  0    created
+  1    API or network failure
+  2    usage error: a missing flag, a schema file that cannot be read or is not a JSON object
+  4    timed out
+  130  interrupted
+
+Examples:
+  id=$(${PROGRAM} create --name "Reviews" --workspace ws_123)
+  ${PROGRAM} create --name "Typed reviews" --workspace ws_123 --schema schema.json
+  ${PROGRAM} create --json --name "Reviews" --workspace ws_123 | jq -r .id
+`;
+
+const UPLOAD_USAGE = `Usage: ${PROGRAM} upload <file> --dataset <datasetId> [options]
+
+Upload a file to a dataset: ask Prolific for an upload URL for the file's name, send
+the file there (without the token), and print what was uploaded (the dataset, the
+import job for a V4 dataset, the file and its size). With --wait, wait until it is
+processed: a V3 dataset until READY or ERROR, a V4 import job until complete, partial,
+failed or pending_schema.
+
+Options:
+  --dataset <id>    the dataset to upload to (required)
+  --wait            wait until the file is processed, then print the outcome
+  --json            print one JSON object instead of lines of text
+  --interval <s>    seconds between polls with --wait, fractions allowed (fixed when
+                    given; by default 2, growing to 30)
+  --timeout <s>     limit for the whole command, upload included (default: none beyond
+                    30 s per request, 600 s for sending the file and, with --wait,
+                    900 s for the processing)
+  --base-url <url>  API origin or proxy (default: PROLIFIC_URL, else ${PROLIFIC_API})
+  -h, --help        show this help
+  --                end of options (for a file name starting with "-")
+
+Files: .csv or .zip for a V3 dataset, .csv or .jsonl for a V4 dataset (the API decides);
+at most ${MAX_UPLOAD_BYTES} bytes (${MAX_UPLOAD_BYTES / 1024 / 1024} MiB).
+
+Environment:
+  PROLIFIC_TOKEN    API token (required for ${PROLIFIC_API}; never printed)
+  PROLIFIC_URL      default for --base-url
+
+Exit codes:
+  0    uploaded; with --wait: READY, or an import complete or partial (a partial import
+       prints its counts and first ${MAX_RECORD_ERRORS} record errors on stderr)
+  1    API or network failure (the API refusing the file type included)
+  2    usage error: a missing or unreadable file, a file too large, no --dataset
+  3    with --wait: ERROR, or an import failed or pending_schema (the reason on stderr)
+  4    timed out
+  130  interrupted
+
+Examples:
+  ${PROGRAM} upload reviews.csv --dataset 01HV3Q8ZB3Y4Y9J2K7W6T5R4E3
+  ${PROGRAM} upload reviews.jsonl --dataset "$id" --wait --timeout 600
+  ${PROGRAM} upload reviews.jsonl --dataset "$id" --wait --json | jq .status
 `;
 
 /** A mistake in the command line: reported in one line, exit code 2. */
@@ -78,23 +172,27 @@ function parseSeconds(flag, text) {
 }
 
 /**
- * Reads the command line. Flags take `--flag value` or `--flag=value`; `--` ends flags.
- * @param {string[]} args process.argv without node and the script
- * @returns {{ help: boolean, version: boolean, wait: boolean, json: boolean, intervalMs?: number,
- *   timeoutMs?: number, baseUrl?: string, ids: string[] }}
- * @throws {UsageError} for an unknown flag, a missing or bad value, or --token
+ * Splits a command line into flags and other arguments. Flags take `--flag value` or
+ * `--flag=value`; `--` ends flags; a repeated flag keeps its last value.
+ * @param {string[]} args
+ * @param {object} spec
+ * @param {Record<string, string>} spec.booleans flag name → option name, for flags without a value
+ * @param {Record<string, (value: string, options: object, name: string) => void>} spec.values flag
+ *   name → what to do with its value (throws UsageError for a bad one)
+ * @param {object} options the object the flags fill in (returned)
+ * @returns {{ options: object, positionals: string[] }}
+ * @throws {UsageError} for an unknown flag, a missing value, a value given to a boolean, or --token
  */
-function parseArgs(args) {
-  const options = { help: false, version: false, wait: false, json: false, ids: [] };
-  const booleans = { '--wait': 'wait', '--json': 'json', '--help': 'help', '-h': 'help', '--version': 'version', '-V': 'version' };
+function parseFlags(args, { booleans, values }, options) {
+  const positionals = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--') {
-      options.ids.push(...args.slice(i + 1));
+      positionals.push(...args.slice(i + 1));
       break;
     }
     if (!arg.startsWith('-') || arg === '-') {
-      options.ids.push(arg);
+      positionals.push(arg);
       continue;
     }
     const equals = arg.indexOf('=');
@@ -102,12 +200,13 @@ function parseArgs(args) {
     if (name === '--token') {
       throw new UsageError('there is no --token flag: put the token in the PROLIFIC_TOKEN environment variable');
     }
-    if (booleans[name] && name === arg) {
-      options[booleans[name]] = true;
+    const boolean = Object.hasOwn(booleans, name) ? booleans[name] : undefined;
+    if (boolean && name === arg) {
+      options[boolean] = true;
       continue;
     }
-    if (!['--interval', '--timeout', '--base-url'].includes(name)) {
-      throw new UsageError(booleans[name] ? `${name} takes no value` : `unknown option ${printable(name)}`);
+    if (!Object.hasOwn(values, name)) {
+      throw new UsageError(boolean ? `${name} takes no value` : `unknown option ${printable(name)}`);
     }
     let value;
     if (name !== arg) {
@@ -116,11 +215,41 @@ function parseArgs(args) {
       if (i + 1 >= args.length) throw new UsageError(`${name} needs a value`);
       value = args[++i];
     }
-    if (name === '--interval') options.intervalMs = parseSeconds(name, value);
-    else if (name === '--timeout') options.timeoutMs = parseSeconds(name, value);
-    else if (value === '') throw new UsageError('--base-url needs a URL');
-    else options.baseUrl = value;
+    values[name](value, options, name);
   }
+  return { options, positionals };
+}
+
+/** Flag handlers shared by the commands. */
+const FLAG = Object.freeze({
+  interval: (value, options, name) => { options.intervalMs = parseSeconds(name, value); },
+  timeout: (value, options, name) => { options.timeoutMs = parseSeconds(name, value); },
+  baseUrl: (value, options) => {
+    if (value === '') throw new UsageError('--base-url needs a URL');
+    options.baseUrl = value;
+  },
+  /** A flag whose value is a non-empty string, stored under `key`. */
+  text: (key) => (value, options, name) => {
+    if (value === '') throw new UsageError(`${name} needs a value, not an empty string`);
+    options[key] = value;
+  },
+});
+
+const HELP_FLAGS = Object.freeze({ '--help': 'help', '-h': 'help' });
+
+/**
+ * Reads the command line of a status read.
+ * @param {string[]} args process.argv without node and the script
+ * @returns {{ help: boolean, version: boolean, wait: boolean, json: boolean, intervalMs?: number,
+ *   timeoutMs?: number, baseUrl?: string, ids: string[] }}
+ * @throws {UsageError} for an unknown flag, a missing or bad value, or --token
+ */
+function parseArgs(args) {
+  const { options, positionals } = parseFlags(args, {
+    booleans: { '--wait': 'wait', '--json': 'json', ...HELP_FLAGS, '--version': 'version', '-V': 'version' },
+    values: { '--interval': FLAG.interval, '--timeout': FLAG.timeout, '--base-url': FLAG.baseUrl },
+  }, { help: false, version: false, wait: false, json: false });
+  options.ids = positionals;
   return options;
 }
 
@@ -142,6 +271,16 @@ function printable(text) {
 function checkRequest(options, env) {
   if (options.ids.length === 0) throw new UsageError('no dataset id given');
   if (options.ids.some((id) => id === '')) throw new UsageError('a dataset id is empty');
+  checkToken(options, env);
+}
+
+/**
+ * A token is needed for Prolific's own API (not for a proxy that adds it).
+ * @param {{ baseUrl?: string }} options
+ * @param {NodeJS.ProcessEnv} env
+ * @throws {UsageError}
+ */
+function checkToken(options, env) {
   const baseUrl = options.baseUrl ?? (env.PROLIFIC_URL || PROLIFIC_API);
   if (!env.PROLIFIC_TOKEN && isProlificApi(baseUrl)) {
     throw new UsageError(`no API token: set PROLIFIC_TOKEN (${PROLIFIC_API} needs one)`);
@@ -331,8 +470,34 @@ function advice(error) {
  * @returns {string}
  */
 function errorLine(datasetId, error) {
-  const message = String(error.message ?? error).replace(/ \(dataset ".*"\)$/, '').replace(/([^.!?])$/, '$1.');
-  return `${PROGRAM}: dataset "${printable(datasetId)}": ${printable(message)} ${advice(error)}`;
+  return failureLine(`dataset "${printable(datasetId)}"`, error, advice(error), / \(dataset ".*"\)$/);
+}
+
+/** The library's trailing "(upload URL of "f" for dataset "d")" and the like: the subject again. */
+const TRAILING_SUBJECT = / \((?=[^)]*")(?:[^()"]|"[^"]*")*\)$/;
+
+/**
+ * A line for stderr: what it is about, what went wrong, what to do.
+ * @param {string} subject already printable, e.g. `dataset "abc"`
+ * @param {Error} error
+ * @param {string} adviceText one sentence
+ * @param {RegExp} [trailingSubject] the end of the message that repeats the subject, left out
+ * @returns {string}
+ */
+function failureLine(subject, error, adviceText, trailingSubject = TRAILING_SUBJECT) {
+  const message = String(error?.message ?? error).replace(trailingSubject, '').replace(/([^.!?])$/, '$1.');
+  return `${PROGRAM}: ${subject}: ${printable(message)} ${adviceText}`;
+}
+
+/**
+ * An error as a JSON value: `{ name, message, httpStatus? }`.
+ * @param {Error} error
+ * @returns {{ name: string, message: string, httpStatus?: number }}
+ */
+function describeError(error) {
+  const described = { name: String(error?.name ?? 'Error'), message: String(error?.message ?? error) };
+  if (typeof error?.httpStatus === 'number') described.httpStatus = error.httpStatus;
+  return described;
 }
 
 /**
@@ -355,20 +520,19 @@ function formatTable(results) {
 function formatJsonLines(results) {
   return results.map(({ datasetId, status, error }) => {
     if (!error) return JSON.stringify({ datasetId, status });
-    const described = { name: error.name, message: String(error.message) };
-    if (typeof error.httpStatus === 'number') described.httpStatus = error.httpStatus;
-    return JSON.stringify({ datasetId, error: described });
+    return JSON.stringify({ datasetId, error: describeError(error) });
   }).join('\n') + '\n';
 }
 
 /**
  * Prints a usage error (one line plus the pointer to --help) and returns exit code 2.
  * @param {string[]} reasons one line each; duplicates are printed once
+ * @param {string} [command] the subcommand whose --help to point at
  * @returns {number}
  */
-function reportUsage(reasons) {
+function reportUsage(reasons, command) {
   for (const reason of new Set(reasons)) process.stderr.write(`${PROGRAM}: ${printable(reason)}\n`);
-  process.stderr.write(`Run ${PROGRAM} --help\n`);
+  process.stderr.write(`Run ${PROGRAM}${command ? ` ${command}` : ''} --help\n`);
   return EXIT.usage;
 }
 
@@ -392,12 +556,460 @@ function handleInterrupt(controller) {
   });
 }
 
+// ---------------------------------------------------------------------------------------------
+// create: a dataset, printed as its id (or, with --json, as the whole object).
+
 /**
- * Runs the command.
+ * Reads the command line of `create`.
+ * @param {string[]} args the arguments after "create"
+ * @returns {{ help: boolean, json: boolean, name?: string, workspaceId?: string,
+ *   schemaFile?: string, baseUrl?: string }}
+ * @throws {UsageError}
+ */
+function parseCreateArgs(args) {
+  const { options, positionals } = parseFlags(args, {
+    booleans: { '--json': 'json', ...HELP_FLAGS },
+    values: {
+      '--name': FLAG.text('name'),
+      '--workspace': FLAG.text('workspaceId'),
+      '--schema': FLAG.text('schemaFile'),
+      '--base-url': FLAG.baseUrl,
+    },
+  }, { help: false, json: false });
+  if (options.help) return options;
+  if (args.length === 0) {
+    throw new UsageError(`create needs --name and --workspace (to read a dataset whose id is "create": ${PROGRAM} -- create)`);
+  }
+  if (positionals.length > 0) {
+    throw new UsageError(`create takes no arguments, not "${printable(positionals[0])}" (give the name with --name)`);
+  }
+  if (options.name === undefined) throw new UsageError('create needs --name <name>');
+  if (options.workspaceId === undefined) throw new UsageError('create needs --workspace <workspaceId>');
+  return options;
+}
+
+/**
+ * Why a file could not be read, in a few words.
+ * @param {NodeJS.ErrnoException} error
+ * @returns {string}
+ */
+function describeFileError(error) {
+  switch (error?.code) {
+    case 'ENOENT': return 'no such file';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EISDIR': return 'it is a directory';
+    case 'ENOTDIR': return 'a part of the path is not a directory';
+    default: return String(error?.code ?? error?.message ?? error);
+  }
+}
+
+/**
+ * Reads a schema file: it must hold a JSON object (a UTF-8 byte order mark is skipped).
+ * @param {string} file
+ * @returns {Promise<object>}
+ * @throws {UsageError} when it cannot be read, is not JSON, or is not an object
+ */
+async function readSchema(file) {
+  let text;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read the schema file "${printable(file)}": ${describeFileError(error)}`);
+  }
+  let schema;
+  try {
+    schema = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new UsageError(`the schema file "${printable(file)}" is not valid JSON: ${String(error.message).slice(0, 200)}`);
+  }
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+    const kind = schema === null ? 'null' : Array.isArray(schema) ? 'an array' : `a ${typeof schema}`;
+    throw new UsageError(`the schema file "${printable(file)}" must hold a JSON object, not ${kind}`);
+  }
+  return schema;
+}
+
+/**
+ * What the user can do about a failed creation.
+ * @param {Error} error
+ * @returns {string}
+ */
+function createAdvice(error) {
+  if (error instanceof ProlificApiError) {
+    if (error.httpStatus === 400 || error.httpStatus === 422) return 'Check --name, --workspace and --schema.';
+    if (error.httpStatus === 403 || error.httpStatus === 404) return 'Check --workspace (or your access to it) and PROLIFIC_TOKEN.';
+  }
+  return advice(error);
+}
+
+/**
+ * `create`: creates a dataset and prints its id, or with --json the whole dataset on one line.
+ * @param {string[]} args the arguments after "create"
+ * @returns {Promise<number>} the exit code
+ */
+async function runCreate(args) {
+  let options;
+  let schema;
+  try {
+    options = parseCreateArgs(args);
+    if (options.help) {
+      process.stdout.write(CREATE_USAGE);
+      return EXIT.ok;
+    }
+    if (options.schemaFile !== undefined) schema = await readSchema(options.schemaFile);
+    checkToken(options, process.env);
+  } catch (error) {
+    if (error instanceof UsageError) return reportUsage([error.message], 'create');
+    throw error;
+  }
+  const controller = new AbortController();
+  handleInterrupt(controller);
+  const settings = { signal: controller.signal };
+  if (options.baseUrl !== undefined) settings.baseUrl = options.baseUrl;
+  const request = { name: options.name, workspaceId: options.workspaceId };
+  if (schema !== undefined) request.schema = schema;
+  let dataset;
+  try {
+    dataset = await createDataset(request, settings);
+  } catch (error) {
+    if (error instanceof TypeError) return reportUsage([error.message], 'create');
+    process.stderr.write(`${failureLine(`creating dataset "${printable(options.name)}"`, error, createAdvice(error))}\n`);
+    if (options.json) process.stdout.write(`${JSON.stringify({ error: describeError(error) })}\n`);
+    return exitCodeOf({ error }, false);
+  }
+  const ordered = { id: dataset.id, name: dataset.name, ...dataset };
+  process.stdout.write(options.json ? `${JSON.stringify(ordered)}\n` : `${printable(dataset.id)}\n`);
+  return EXIT.ok;
+}
+
+// ---------------------------------------------------------------------------------------------
+// upload: a file to a dataset, optionally waiting until it is processed.
+
+/** Import job statuses: those that are a success, and those that are a failure of the data. */
+const IMPORT_SUCCESS = Object.freeze(['complete', 'partial']);
+const IMPORT_FAILURE = Object.freeze(['failed', 'pending_schema']);
+/** What each stage of an upload does, for messages. */
+const STAGE_TEXT = Object.freeze({
+  'upload-url': 'requesting the upload URL',
+  uploading: 'uploading the file',
+  processing: 'waiting for the file to be processed',
+});
+
+/**
+ * Reads the command line of `upload`.
+ * @param {string[]} args the arguments after "upload"
+ * @returns {{ help: boolean, wait: boolean, json: boolean, file?: string, datasetId?: string,
+ *   intervalMs?: number, timeoutMs?: number, baseUrl?: string }}
+ * @throws {UsageError}
+ */
+function parseUploadArgs(args) {
+  const { options, positionals } = parseFlags(args, {
+    booleans: { '--wait': 'wait', '--json': 'json', ...HELP_FLAGS },
+    values: {
+      '--dataset': FLAG.text('datasetId'),
+      '--interval': FLAG.interval,
+      '--timeout': FLAG.timeout,
+      '--base-url': FLAG.baseUrl,
+    },
+  }, { help: false, wait: false, json: false });
+  if (options.help) return options;
+  if (args.length === 0) {
+    throw new UsageError(`upload needs a file and --dataset (to read a dataset whose id is "upload": ${PROGRAM} -- upload)`);
+  }
+  if (positionals.length === 0) throw new UsageError('upload needs a file');
+  if (positionals.length > 1) {
+    throw new UsageError(`upload takes one file, not ${positionals.length} ("${printable(positionals[1])}" is one too many)`);
+  }
+  [options.file] = positionals;
+  if (options.file === '') throw new UsageError('the file name is empty');
+  if (options.datasetId === undefined) throw new UsageError('upload needs --dataset <datasetId>');
+  return options;
+}
+
+/**
+ * Reads the file to upload, refusing one larger than MAX_UPLOAD_BYTES before reading it.
+ * @param {string} file
+ * @returns {Promise<Uint8Array>}
+ * @throws {UsageError}
+ */
+async function readUploadFile(file) {
+  const tooLarge = (size) => new UsageError(`"${printable(file)}" is ${size} bytes; ` +
+    `the largest upload is ${MAX_UPLOAD_BYTES} bytes (${MAX_UPLOAD_BYTES / 1024 / 1024} MiB)`);
+  let data;
+  try {
+    const info = await stat(file);
+    if (info.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    if (info.size > MAX_UPLOAD_BYTES) throw tooLarge(info.size);
+    data = await readFile(file);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`cannot read "${printable(file)}": ${describeFileError(error)}`);
+  }
+  if (data.length > MAX_UPLOAD_BYTES) throw tooLarge(data.length);
+  return data;
+}
+
+/**
+ * The stage of an upload on stderr ("uploading 1234 bytes"), on one line redrawn in place, only
+ * when stderr is a TTY.
+ * @param {NodeJS.WriteStream} stream
+ * @returns {{ show: (text: string) => void, processing: () => void, status: (status: string) => void,
+ *   clear: () => void }}
+ */
+function createStageDisplay(stream) {
+  if (!stream.isTTY) return { show() {}, processing() {}, status() {}, clear() {} };
+  let timer = null;
+  let started = 0;
+  let lastStatus = '';
+  const draw = (text) => stream.write(`\r\x1b[K${text}`);
+  const drawProcessing = () => draw(`processing${lastStatus ? ` (${lastStatus})` : ''}, ` +
+    `${Math.floor((Date.now() - started) / 1000)} s elapsed`);
+  return {
+    show: draw,
+    processing() {
+      started = Date.now();
+      timer = setInterval(drawProcessing, 1000);
+      drawProcessing();
+    },
+    status(status) {
+      lastStatus = printable(status).slice(0, 40);
+      if (timer) drawProcessing();
+    },
+    clear() {
+      clearInterval(timer);
+      timer = null;
+      stream.write('\r\x1b[K');
+    },
+  };
+}
+
+/**
+ * Waits until the upload is processed: a V4 import job until it is terminal, a V3 dataset until
+ * READY or ERROR.
+ * @param {{ datasetId: string, importId?: string }} outcome
+ * @param {object} settings signal, baseUrl?, deadlineMs, intervalMs?, maxIntervalMs?, onStatus
+ * @returns {Promise<object>} fields to add to the outcome: status and, for an import job,
+ *   acceptedCount, rejectedCount, errors, reason when given
+ */
+async function waitForProcessing({ datasetId, importId }, settings) {
+  if (importId !== undefined) {
+    const { datasetId: _datasetId, importId: _importId, ...job } = await waitForImport(datasetId, importId, settings);
+    return job;
+  }
+  try {
+    const { status } = await waitForDataset(datasetId, settings);
+    return { status };
+  } catch (error) {
+    if (error instanceof DatasetProcessingError) return { status: 'ERROR' };
+    throw error;
+  }
+}
+
+/**
+ * What the user can do about a failed upload.
+ * @param {Error} error
+ * @param {string} stage where it failed: 'upload-url', 'uploading' or 'processing'
+ * @param {{ datasetId: string, importId?: string }} outcome
+ * @returns {string}
+ */
+function uploadAdvice(error, stage, outcome) {
+  const status = error instanceof ProlificApiError ? error.httpStatus : undefined;
+  if (stage === 'upload-url' && (status === 400 || status === 422)) {
+    return 'Check the file type: a V3 dataset takes .csv or .zip files, a V4 dataset (created with a schema) .csv or .jsonl.';
+  }
+  if (stage === 'upload-url' && (status === 403 || status === 404)) return 'Check --dataset (or your access to it).';
+  if (stage === 'uploading' && status === 413) return 'The storage host refused the size of the file.';
+  if (stage === 'uploading' && status !== undefined && status < 500 && status !== 408 && status !== 429) {
+    return 'The storage host refused the upload; run the upload again.';
+  }
+  if (stage === 'uploading' && error instanceof TypeError) return 'The API gave an upload URL that cannot be used safely.';
+  if (stage === 'processing' && error instanceof TimeoutError) {
+    return outcome.importId === undefined
+      ? `The file was uploaded; keep waiting with: ${PROGRAM} --wait ${printable(outcome.datasetId)}`
+      : 'The file was uploaded: follow its import in Prolific (uploading it again would import it twice).';
+  }
+  return advice(error);
+}
+
+/**
+ * Formats an upload's outcome as aligned "key value" lines.
+ * @param {object} outcome
+ * @returns {string}
+ */
+function formatUpload(outcome) {
+  const rows = [
+    ['dataset', outcome.datasetId],
+    ['import', outcome.importId],
+    ['file', outcome.filename],
+    ['bytes', outcome.bytes],
+    ['status', outcome.status],
+    ['accepted', outcome.acceptedCount],
+    ['rejected', outcome.rejectedCount],
+  ].filter(([, value]) => value !== undefined);
+  const width = Math.max(...rows.map(([key]) => key.length));
+  return rows.map(([key, value]) => `${key.padEnd(width)}  ${printable(value)}`).join('\n') + '\n';
+}
+
+/**
+ * An upload's outcome as one line of JSON, its fields in a readable order: datasetId, importId,
+ * filename, bytes, status, acceptedCount, rejectedCount, errors, reason, then any other.
+ * @param {object} outcome
+ * @returns {string}
+ */
+function uploadJson(outcome) {
+  const order = ['datasetId', 'importId', 'filename', 'bytes', 'status', 'acceptedCount', 'rejectedCount', 'errors', 'reason'];
+  return JSON.stringify({ ...Object.fromEntries(order.map((key) => [key, undefined])), ...outcome });
+}
+
+/**
+ * The stderr lines and exit code of a processed upload.
+ * @param {object} outcome with status
+ * @returns {{ lines: string[], code: number }}
+ */
+function judgeProcessed(outcome) {
+  const subject = outcome.importId === undefined
+    ? `dataset "${printable(outcome.datasetId)}"`
+    : `dataset "${printable(outcome.datasetId)}", import "${printable(outcome.importId)}"`;
+  const { status } = outcome;
+  const reason = outcome.reason === undefined ? '' : printable(outcome.reason).replace(/([^.!?])$/, '$1.');
+  if (status === 'READY' || status === 'complete') return { lines: [], code: EXIT.ok };
+  if (status === 'partial') {
+    const errors = Array.isArray(outcome.errors) ? outcome.errors : [];
+    const rejected = outcome.rejectedCount ?? errors.length;
+    const accepted = outcome.acceptedCount ?? '?';
+    const lines = [`${PROGRAM}: ${subject}: partly imported: ${accepted} record${accepted === 1 ? '' : 's'} accepted, ` +
+      `${rejected} rejected.${errors.length ? ` Record errors${errors.length > MAX_RECORD_ERRORS ? ` (first ${MAX_RECORD_ERRORS})` : ''}:` : ''}`];
+    const shown = errors.slice(0, MAX_RECORD_ERRORS);
+    for (const line of shown) lines.push(`  ${printable(line)}`);
+    if (rejected > shown.length && shown.length > 0) lines.push(`  (${rejected - shown.length} more)`);
+    return { lines, code: EXIT.ok };
+  }
+  if (status === 'ERROR') {
+    return {
+      lines: [`${PROGRAM}: ${subject}: processing failed (status ERROR). ` +
+        'See the dataset in Prolific, fix its data and upload it again.'],
+      code: EXIT.datasetError,
+    };
+  }
+  if (status === 'failed') {
+    return {
+      lines: [`${PROGRAM}: ${subject}: the import failed: ${reason || 'no reason given.'} Fix the file and upload it again.`],
+      code: EXIT.datasetError,
+    };
+  }
+  if (status === 'pending_schema') {
+    return {
+      lines: [`${PROGRAM}: ${subject}: the import is waiting for a schema (pending_schema)${reason ? `: ${reason}` : '.'} ` +
+        "Define the dataset's schema in Prolific, or create the dataset again with a complete --schema."],
+      code: EXIT.datasetError,
+    };
+  }
+  return {
+    lines: [`${PROGRAM}: ${subject}: processing ended with an unknown status "${printable(status)}".`],
+    code: EXIT.failure,
+  };
+}
+
+/**
+ * `upload`: asks for an upload URL for the file's base name, sends the file, and prints what was
+ * uploaded; with --wait, waits until it is processed and prints the outcome.
+ * @param {string[]} args the arguments after "upload"
+ * @returns {Promise<number>} the exit code
+ */
+async function runUpload(args) {
+  let options;
+  let data;
+  try {
+    options = parseUploadArgs(args);
+    if (options.help) {
+      process.stdout.write(UPLOAD_USAGE);
+      return EXIT.ok;
+    }
+    checkToken(options, process.env);
+    data = await readUploadFile(options.file);
+  } catch (error) {
+    if (error instanceof UsageError) return reportUsage([error.message], 'upload');
+    throw error;
+  }
+  const controller = new AbortController();
+  handleInterrupt(controller);
+  const started = Date.now();
+  const remainingMs = () => Math.max(1, options.timeoutMs - (Date.now() - started));
+  const outcome = { datasetId: options.datasetId, filename: basename(options.file) };
+  const display = createStageDisplay(process.stderr);
+  let stage = 'upload-url';
+  let lastStatus;
+  const timer = options.timeoutMs === undefined ? null : setTimeout(() => {
+    const seconds = options.timeoutMs / 1000;
+    const last = lastStatus === undefined ? '' : ` (last status ${printable(lastStatus)})`;
+    controller.abort(new TimeoutError(`not done after ${seconds} s (--timeout)${last}`,
+      { timeoutMs: options.timeoutMs }));
+  }, options.timeoutMs);
+  const api = { signal: controller.signal };
+  if (options.baseUrl !== undefined) api.baseUrl = options.baseUrl;
+  let failure = null;
+  try {
+    display.show(`requesting upload URL for ${printable(outcome.filename)}`);
+    const target = await getUploadUrl(options.datasetId, outcome.filename, api);
+    if (target.importId !== undefined) outcome.importId = target.importId;
+    stage = 'uploading';
+    display.show(`uploading ${data.length} bytes`);
+    const uploadSettings = { signal: controller.signal };
+    if (options.timeoutMs !== undefined) uploadSettings.timeoutMs = remainingMs();
+    outcome.bytes = (await uploadDatasetFile(target, data, uploadSettings)).bytes;
+    if (options.wait) {
+      stage = 'processing';
+      display.processing();
+      const settings = {
+        ...api,
+        // With --timeout, the timer above ends the wait (one message for every stage).
+        deadlineMs: options.timeoutMs === undefined ? DEFAULT_DEADLINE_MS : remainingMs() + 1000,
+        onStatus: (read) => {
+          lastStatus = read.status;
+          display.status(read.status);
+        },
+      };
+      if (options.intervalMs !== undefined) Object.assign(settings, { intervalMs: options.intervalMs, maxIntervalMs: options.intervalMs });
+      Object.assign(outcome, await waitForProcessing(outcome, settings));
+    }
+  } catch (error) {
+    failure = error;
+  } finally {
+    clearTimeout(timer);
+    display.clear();
+  }
+
+  if (failure) {
+    // A TypeError before anything was sent is a usage error; one about the API's answer is not.
+    if (failure instanceof TypeError && stage === 'upload-url') return reportUsage([failure.message], 'upload');
+    if (failure instanceof TimeoutError && lastStatus !== undefined && !/last status/.test(failure.message)) {
+      failure.message += ` (last status ${lastStatus})`;
+    }
+    const subject = outcome.importId === undefined
+      ? `dataset "${printable(outcome.datasetId)}"`
+      : `dataset "${printable(outcome.datasetId)}", import "${printable(outcome.importId)}"`;
+    process.stderr.write(`${failureLine(`${subject}: ${STAGE_TEXT[stage]}`, failure, uploadAdvice(failure, stage, outcome))}\n`);
+    if (options.json) {
+      process.stdout.write(`${uploadJson({ ...outcome, error: describeError(failure) })}\n`);
+    } else if (outcome.bytes !== undefined) {
+      process.stdout.write(formatUpload(outcome)); // uploaded: the ids are worth knowing
+    }
+    return failure instanceof TimeoutError ? EXIT.timeout : EXIT.failure;
+  }
+  const { lines, code } = options.wait ? judgeProcessed(outcome) : { lines: [], code: EXIT.ok };
+  for (const line of lines) process.stderr.write(`${line}\n`);
+  process.stdout.write(options.json ? `${uploadJson(outcome)}\n` : formatUpload(outcome));
+  return code;
+}
+
+/**
+ * Runs the command: `create`, `upload`, or (any other first argument) a status read.
  * @param {string[]} args command-line arguments
  * @returns {Promise<number>} the exit code
  */
 async function main(args) {
+  if (args[0] === 'create') return runCreate(args.slice(1));
+  if (args[0] === 'upload') return runUpload(args.slice(1));
   let options;
   try {
     options = parseArgs(args);
