@@ -789,15 +789,14 @@ test('framing headers cannot be set; the method is upper-cased', async () => {
   assert.equal(seen.body, 'abc');
 });
 
-test('an exception thrown by a handler does not stop the request', async () => {
+test('an exception thrown by a handler neither stops the request nor escapes it', async () => {
   const xhr = new NodeXMLHttpRequest();
   const boom = new Error('handler failure');
   const uncaught = [];
   const listener = (err) => uncaught.push(err);
-  // node:test reports uncaught exceptions; catch this one for the duration of the test.
   process.prependListener('uncaughtException', listener);
-  const original = process.listeners('uncaughtException').filter((l) => l !== listener);
-  for (const l of original) process.removeListener('uncaughtException', l);
+  const reported = [];
+  NodeXMLHttpRequest.onHandlerError = (err) => reported.push(err);
   try {
     xhr.open('GET', `${srv.base}/hello`);
     xhr.responseType = 'arraybuffer';
@@ -807,12 +806,60 @@ test('an exception thrown by a handler does not stop the request', async () => {
     await loaded;
     await delay(10);
     assert.equal(text(xhr.response), 'hello world');
-    assert.ok(uncaught.length >= 1 && uncaught.every((e) => e === boom));
+    assert.deepEqual(uncaught, [], 'nothing reaches the process');
+    assert.ok(reported.length >= 1 && reported.every((e) => e === boom));
   } finally {
+    NodeXMLHttpRequest.onHandlerError = null;
     process.removeListener('uncaughtException', listener);
-    for (const l of original) process.on('uncaughtException', l);
   }
 });
+
+test('a child process whose handler throws keeps running', async () => {
+  const script = `
+    import http from 'node:http';
+    import { NodeXMLHttpRequest } from ${JSON.stringify(new URL('../src/js/node-xhr.js', import.meta.url).href)};
+    const server = http.createServer((req, res) => res.end('x')).listen(0, '127.0.0.1', () => {
+      const xhr = new NodeXMLHttpRequest();
+      xhr.open('GET', 'http://127.0.0.1:' + server.address().port + '/');
+      xhr.onload = () => { throw new Error('from onload'); };
+      xhr.send();
+      setTimeout(() => { console.log('still alive'); server.close(); }, 100);
+    });`;
+  const { spawnSync } = await import('node:child_process');
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 10000 });
+  assert.equal(child.status, 0, child.stderr);
+  assert.match(child.stdout, /still alive/);
+});
+
+for (const [name, answer, code] of [
+  ['a 101 Switching Protocols', 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n', 'ERR_UNEXPECTED_UPGRADE'],
+  ['status 000', 'HTTP/1.1 000 Broken\r\nContent-Length: 18\r\n\r\n{"status":"READY"}', 'ERR_INVALID_HTTP_STATUS'],
+  ['status 099', 'HTTP/1.1 099 Odd\r\nContent-Length: 2\r\n\r\n{}', 'ERR_INVALID_HTTP_STATUS'],
+]) {
+  test(`${name} is a network error, never a hang or a success`, async () => {
+    const net = await import('node:net');
+    const server = net.createServer((socket) => {
+      socket.once('data', () => { socket.write(answer); });
+      socket.on('error', () => {});
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const xhr = new NodeXMLHttpRequest();
+      xhr.open('GET', `http://127.0.0.1:${server.address().port}/`);
+      xhr.responseType = 'arraybuffer';
+      const outcome = await new Promise((resolve) => {
+        xhr.onload = () => resolve('load');
+        xhr.onerror = () => resolve('error');
+        xhr.send();
+      });
+      assert.equal(outcome, 'error');
+      assert.equal(xhr.status, 0);
+      assert.equal(xhr.errorCause.code, code);
+    } finally {
+      server.close();
+    }
+  });
+}
 
 // --- keep-alive and process lifetime ------------------------------------------------------------
 

@@ -373,6 +373,13 @@ function secretsOf(headers, url) {
  * error | timeout | abort, then loadend.
  */
 export class NodeXMLHttpRequest {
+  /**
+   * Receives exceptions thrown by event handlers (which a browser would print to its console);
+   * null: they are dropped. They never propagate, so a failing handler cannot end the process.
+   * @type {((error: unknown) => void) | null}
+   */
+  static onHandlerError = null;
+
   /** readyState: constructed, `open()` not called yet. */
   static UNSENT = UNSENT;
   /** readyState: `open()` called; `setRequestHeader()` and `send()` allowed. */
@@ -869,10 +876,19 @@ export class NodeXMLHttpRequest {
     try {
       handler.call(this, event);
     } catch (err) {
-      // Report, don't propagate (as browsers and Node's EventTarget do).
-      process.nextTick(() => {
-        throw err;
-      });
+      // A browser reports a handler's exception to its console and goes on; it never ends the
+      // page. Rethrowing here would end the whole Node process (an uncaught exception), so the
+      // error goes to NodeXMLHttpRequest.onHandlerError when set, and is dropped otherwise. The
+      // one expected thrower is an Emscripten runtime that aborted, which has already told its
+      // owner through Module.onAbort.
+      const report = NodeXMLHttpRequest.onHandlerError;
+      if (typeof report === 'function') {
+        try {
+          report(err);
+        } catch {
+          // a broken reporter must not end the process either
+        }
+      }
     }
   }
 
@@ -987,7 +1003,27 @@ export class NodeXMLHttpRequest {
       }
       this.#fail(f, err);
     });
-    req.on('response', (res) => this.#onResponse(f, req, res));
+    req.on('response', (res) => {
+      if (res.statusCode < 100 || res.statusCode > 599) {
+        // Not an HTTP status (e.g. "000"): browsers treat such an answer as a network error.
+        res.destroy();
+        this.#fail(f, { code: 'ERR_INVALID_HTTP_STATUS', message: `invalid HTTP status ${res.statusCode}` });
+        return;
+      }
+      this.#onResponse(f, req, res);
+    });
+    // A 101 Switching Protocols (or any upgrade) is not an answer to a GET/POST/PUT: without an
+    // 'upgrade' listener Node would destroy the socket and emit neither 'response' nor 'error'.
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      this.#fail(f, { code: 'ERR_UNEXPECTED_UPGRADE', message: `the server switched protocols (HTTP ${res.statusCode})` });
+    });
+    // The last word: a request closed with no answer and no error is a network error.
+    req.on('close', () => {
+      if (this.#fetch === f && f.req === req && !f.res) {
+        this.#fail(f, { code: 'ECONNRESET', message: 'the connection closed without an answer' });
+      }
+    });
     req.end(f.body ?? undefined);
   }
 
