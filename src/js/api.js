@@ -32,6 +32,9 @@ export const TERMINAL_IMPORT_STATUSES = Object.freeze(['complete', 'partial', 'f
 /** Largest file uploadDatasetFile sends, in bytes (256 MiB); it passes through the WebAssembly heap. */
 export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
 
+/** Bytes of uploads in flight at once, at most; further uploads wait for room (the heap is bounded). */
+const UPLOAD_BUDGET_BYTES = 2 * MAX_UPLOAD_BYTES;
+
 const DEFAULTS = Object.freeze({
   timeoutMs: 30000,
   maxRetries: 2,
@@ -78,6 +81,10 @@ function resolveOptions(options, allowedNames, environmentDefaults, { timeoutMs 
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`options must be an object, not ${describe(options)}`);
   }
+  // Own properties only, read once: nothing is taken from Object.prototype (a polluted
+  // prototype must not choose the base URL or the token), and a getter cannot answer differently
+  // between the check and the use.
+  options = ownProperties(options);
   for (const name of Object.keys(options)) {
     if (!allowedNames.includes(name)) {
       throw new TypeError(`unknown option "${String(name).slice(0, 64)}"; this function takes: ${allowedNames.join(', ')}`);
@@ -152,6 +159,23 @@ function parseJson(result) {
   return JSON.parse(result.json);
 }
 
+/**
+ * Waits for `promise`, or rejects with `signal.reason` as soon as `signal` aborts (the promise
+ * goes on, unobserved: the module load it stands for is shared by every call).
+ */
+function untilAborted(promise, signal) {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
+      (error) => { signal.removeEventListener('abort', onAbort); reject(error); },
+    );
+  });
+}
+
 function checkDatasetId(datasetId) {
   if (typeof datasetId !== 'string' || datasetId === '') {
     throw new TypeError(`datasetId must be a non-empty string, not ${
@@ -161,8 +185,13 @@ function checkDatasetId(datasetId) {
 
 function pick(object, names) {
   const out = {};
-  for (const name of names) if (object[name] !== undefined) out[name] = object[name];
+  for (const name of names) if (Object.hasOwn(object, name) && object[name] !== undefined) out[name] = object[name];
   return out;
+}
+
+/** A copy of the own enumerable properties of `object`, with no prototype. */
+function ownProperties(object) {
+  return Object.assign(Object.create(null), object);
 }
 
 /**
@@ -196,6 +225,41 @@ export function createApi({ loadModule, environmentDefaults }) {
     return modulePromise;
   }
 
+  // Uploads pass through the WebAssembly heap, which cannot grow past 2 GiB: at most
+  // UPLOAD_BUDGET_BYTES of them run at once, the others wait in order (abortably).
+  let uploadBytesInFlight = 0;
+  const uploadQueue = [];
+
+  function acquireUploadBudget(bytes, signal) {
+    if (uploadQueue.length === 0 && uploadBytesInFlight + bytes <= UPLOAD_BUDGET_BYTES) {
+      uploadBytesInFlight += bytes;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const entry = {
+        bytes,
+        grant() {
+          signal?.removeEventListener('abort', onAbort);
+          uploadBytesInFlight += bytes;
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        uploadQueue.splice(uploadQueue.indexOf(entry), 1);
+        reject(signal.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      uploadQueue.push(entry);
+    });
+  }
+
+  function releaseUploadBudget(bytes) {
+    uploadBytesInFlight -= bytes;
+    while (uploadQueue.length > 0 && uploadBytesInFlight + uploadQueue[0].bytes <= UPLOAD_BUDGET_BYTES) {
+      uploadQueue.shift().grant();
+    }
+  }
+
   function takeOperationId() {
     do {
       nextOperationId = nextOperationId >= LARGEST_OPERATION_ID ? 1 : nextOperationId + 1;
@@ -216,8 +280,7 @@ export function createApi({ loadModule, environmentDefaults }) {
   async function runOperation(fields, settings, { wait = false, reportArguments, toResult }) {
     const { signal } = settings;
     signal?.throwIfAborted();
-    const module = await getModule();
-    signal?.throwIfAborted();
+    const module = await untilAborted(getModule(), signal);
     const operationId = takeOperationId();
     return new Promise((resolve, reject) => {
       let settled = false;
@@ -235,20 +298,20 @@ export function createApi({ loadModule, environmentDefaults }) {
       const onAbort = () => stop(signal.reason);
       signal?.addEventListener('abort', onAbort);
       inFlight.set(operationId, (error) => finish(reject, error));
-      const request = {
+      const request = ownProperties({
         ...fields,
         operationId,
         token: settings.token,
         baseUrl: settings.baseUrl,
         timeoutMs: settings.timeoutMs,
         maxRetries: settings.maxRetries,
-      };
+      });
       if (wait) {
-        request.wait = {
+        request.wait = ownProperties({
           intervalMs: settings.intervalMs,
           maxIntervalMs: settings.maxIntervalMs,
           deadlineMs: settings.deadlineMs,
-        };
+        });
         const { onStatus } = settings;
         if (onStatus) {
           // Called by the module in the middle of its work: the caller's function runs a moment
@@ -331,6 +394,8 @@ export function createApi({ loadModule, environmentDefaults }) {
     const settings = resolveOptions(options, MANY_OPTIONS, environmentDefaults);
     const { signal } = settings;
     signal?.throwIfAborted();
+    // A snapshot: the caller may change the array while the reads run; holes read as undefined.
+    datasetIds = Array.from(datasetIds);
     const results = new Array(datasetIds.length);
     let next = 0;
     let aborted = false;
@@ -444,10 +509,15 @@ export function createApi({ loadModule, environmentDefaults }) {
     }
     const body = await uploadBytes(data);
     const fields = { kind: 'upload', uploadUrl, contentType: contentType ?? '', body, datasetId: datasetId ?? '' };
-    return runOperation(fields, { ...settings, token: undefined }, {
-      toResult: (result) => ({ ...(datasetId === undefined ? {} : { datasetId }), bytes: body.length,
-        httpStatus: parseJson(result).httpStatus }),
-    });
+    await acquireUploadBudget(body.length, settings.signal);
+    try {
+      return await runOperation(fields, { ...settings, token: undefined }, {
+        toResult: (result) => ({ ...(datasetId === undefined ? {} : { datasetId }), bytes: body.length,
+          httpStatus: parseJson(result).httpStatus }),
+      });
+    } finally {
+      releaseUploadBudget(body.length);
+    }
   }
 
   function runImport(datasetId, importId, settings, wait) {

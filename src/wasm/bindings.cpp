@@ -8,10 +8,12 @@
 #include <emscripten/val.h>
 #include <malloc.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <memory>
-#include <unordered_map>
+#include <string_view>
 
 #include "lifecycle.hpp"
 #include "operation.hpp"
@@ -27,6 +29,10 @@ using emscripten::val;
 
 enum class TimerPurpose { none, attempt_timeout, sleep };
 
+// setTimeout holds delays up to 2^31 - 1 ms; a longer one fires at once (Node also warns). Longer
+// delays are armed in steps of at most this, until their due time.
+constexpr double max_timer_ms = 2147483647.0;
+
 struct PendingOperation {
   int id = 0;
   StatusOperation operation;
@@ -36,10 +42,12 @@ struct PendingOperation {
   bool in_flight = false;
   long timer = 0;
   TimerPurpose timer_purpose = TimerPurpose::none;
+  double timer_due_ms = 0;  // emscripten_get_now() time the timer is for
 };
 
-std::unordered_map<int, std::unique_ptr<PendingOperation>>& operations() {
-  static auto* map = new std::unordered_map<int, std::unique_ptr<PendingOperation>>();
+// A std::map: 3 KB smaller in the module than std::unordered_map (docs/PERFORMANCE.md).
+std::map<int, std::unique_ptr<PendingOperation>>& operations() {
+  static auto* map = new std::map<int, std::unique_ptr<PendingOperation>>();
   return *map;
 }
 
@@ -113,6 +121,12 @@ void settle(int id, val result) {
 void on_timer(void* data);
 void on_fetch_result(int id, const emscripten_fetch_t* fetch, TransportResult result);
 
+void arm_timer(PendingOperation& pending, TimerPurpose purpose, double delay_ms) {
+  pending.timer_purpose = purpose;
+  pending.timer_due_ms = emscripten_get_now() + delay_ms;
+  pending.timer = emscripten_set_timeout(on_timer, std::min(delay_ms, max_timer_ms), timer_data(pending.id));
+}
+
 // Carries out `action` and whatever follows from it at once.
 void perform(int id, Action action) {
   PendingOperation* pending = find_operation(id);
@@ -132,15 +146,11 @@ void perform(int id, Action action) {
     case Action::Type::send: {
       pending->in_flight = true;
       pending->fetch = start_fetch(action.request, id);
-      if (action.request.timeout_ms > 0) {
-        pending->timer = emscripten_set_timeout(on_timer, action.request.timeout_ms, timer_data(id));
-        pending->timer_purpose = TimerPurpose::attempt_timeout;
-      }
+      if (action.request.timeout_ms > 0) arm_timer(*pending, TimerPurpose::attempt_timeout, action.request.timeout_ms);
       return;
     }
     case Action::Type::sleep:
-      pending->timer = emscripten_set_timeout(on_timer, action.delay_ms, timer_data(id));
-      pending->timer_purpose = TimerPurpose::sleep;
+      arm_timer(*pending, TimerPurpose::sleep, action.delay_ms);
       return;
     case Action::Type::finish: {
       val result = val::undefined();
@@ -172,6 +182,11 @@ void on_timer(void* data) {
   PendingOperation* pending = find_operation(id);
   if (!pending) return;
   TimerPurpose purpose = pending->timer_purpose;
+  double remaining = pending->timer_due_ms - emscripten_get_now();
+  if (remaining > 1) {  // a long delay armed in steps: not due yet
+    arm_timer(*pending, purpose, remaining);
+    return;
+  }
   pending->timer_purpose = TimerPurpose::none;
   pending->timer = 0;
   if (purpose == TimerPurpose::attempt_timeout) {
@@ -186,7 +201,13 @@ void on_timer(void* data) {
   }
 }
 
-bool is_type(const val& value, const char* type) { return value.typeOf().as<std::string>() == type; }
+// One call into JS for the common types, with no string made; typeof for the others.
+bool is_type(const val& value, std::string_view type) {
+  if (type == "string") return value.isString();
+  if (type == "number") return value.isNumber();
+  if (type == "undefined") return value.isUndefined();
+  return value.typeOf().as<std::string>() == type;
+}
 
 std::optional<double> number_field(const val& object, const char* name) {
   val value = object[name];
