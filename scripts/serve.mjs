@@ -372,6 +372,25 @@ function isForwardableSegment(segment) {
 }
 
 /** The request's path (raw, no query), or null when the request target is not origin-form. */
+/**
+ * Whether a request's Host header names this server: its listening address, or a loopback name
+ * (localhost, 127.0.0.1, [::1]) when it listens on loopback, with its port. Anything else is
+ * refused, so a DNS-rebinding page cannot use the token this server adds.
+ * @param {string | undefined} hostHeader
+ * @param {string} listenHost the address the server listens on
+ * @param {number} port the port it listens on
+ * @returns {boolean}
+ */
+function isAllowedHost(hostHeader, listenHost, port) {
+  if (typeof hostHeader !== 'string') return false;
+  const names = new Set([listenHost.includes(':') ? `[${listenHost}]` : listenHost]);
+  if (['127.0.0.1', 'localhost', '::1'].includes(listenHost)) {
+    for (const name of ['localhost', '127.0.0.1', '[::1]']) names.add(name);
+  }
+  const allowed = [...names].map((name) => `${name}:${port}`.toLowerCase());
+  return allowed.includes(hostHeader.toLowerCase());
+}
+
 function requestPath(req) {
   const target = req.url ?? '';
   if (!target.startsWith('/')) return null;
@@ -430,7 +449,11 @@ export async function startServer({
   const server = http.createServer((req, res) => {
     const pathname = requestPath(req);
     if (log) res.on('finish', () => log(`${req.method} ${pathname ?? '?'} ${res.statusCode}`));
-    if (pathname === null) {
+    if (!isAllowedHost(req.headers.host, host, server.address().port)) {
+      // DNS rebinding: a page on another name that resolves here must not read through the
+      // token this server adds.
+      sendText(res, 421, 'Misdirected request: this server answers only to its own address');
+    } else if (pathname === null) {
       sendText(res, 400, 'Bad request');
     } else if (pathname === '/api' || pathname.startsWith('/api/')) {
       handleApi(upstream, req, res, pathname, { timeoutMs: upstreamTimeoutMs, inflight });

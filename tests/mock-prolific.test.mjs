@@ -389,6 +389,27 @@ describe('dev server (serve.mjs)', () => {
     assert.equal(await res.text(), '<!doctype html><title>Dashboard</title>');
   });
 
+  test('answers only to its own names, so a DNS-rebinding page cannot use its token', async () => {
+    const { port } = new URL(server.url);
+    const statusFor = (hostHeader) => new Promise((resolve, reject) => {
+      const request = http.request({ host: '127.0.0.1', port, path: '/api/v1/data-collection/datasets/status-READY/status',
+        headers: hostHeader === undefined ? {} : { Host: hostHeader } }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      request.on('error', reject);
+      request.end();
+    });
+    for (const name of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`]) {
+      assert.equal(await statusFor(name), 200, name);
+    }
+    server.mock.reset();
+    for (const name of [`evil.example:${port}`, 'evil.example', `127.0.0.1:${Number(port) + 1}`, `127.0.0.1.evil.example:${port}`]) {
+      assert.equal(await statusFor(name), 421, name);
+    }
+    assert.equal(server.mock.requests.length, 0, 'nothing was forwarded');
+  });
+
   test('serves src/js and dist under /pkg with the right content types', async () => {
     const js = await fetch(`${server.url}/pkg/src/js/x.js`);
     assert.equal(js.status, 200);
