@@ -99,6 +99,7 @@ std::optional<double> parse_imf_fixdate(std::string_view text) {
 // RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT"; a two-digit year more than 50 years in the future
 // is read as the past century (RFC 9110 §5.6.7).
 std::optional<double> parse_rfc850_date(std::string_view text, double now_ms) {
+  if (!std::isfinite(now_ms)) return std::nullopt;  // no current century to read "94" in
   std::size_t comma = text.find(", ");
   if (comma == std::string_view::npos || !is_day_name(text.substr(0, comma), true)) return std::nullopt;
   std::string_view rest = text.substr(comma + 2);
@@ -109,7 +110,10 @@ std::optional<double> parse_rfc850_date(std::string_view text, double now_ms) {
   auto month = month_index(rest.substr(3, 3));
   int hour, minute, second;
   if (!day || !short_year || !month || !read_time(rest, 10, &hour, &minute, &second)) return std::nullopt;
-  int current_year = 1970 + static_cast<int>(now_ms / 1000.0 / 86400.0 / 365.2425);
+  // Kept within 0..9999 (HTTP-date years): converting an out-of-range double to int is undefined
+  // behaviour (and a trap in WebAssembly), and the century arithmetic below must not overflow.
+  double years_since_1970 = std::trunc(now_ms / 1000.0 / 86400.0 / 365.2425);
+  int current_year = 1970 + static_cast<int>(std::clamp(years_since_1970, -1970.0, 8029.0));
   int year = current_year / 100 * 100 + *short_year;
   if (year > current_year + 50) year -= 100;
   return to_epoch_ms(year, *month, *day, hour, minute, second);
@@ -145,6 +149,9 @@ std::optional<double> parse_retry_after(std::string_view value, double now_ms) {
     for (char c : value) seconds = std::min(seconds * 10 + (c - '0'), 1e9);
     return seconds * 1000.0;
   }
+  // A date is only a delay relative to a real clock: with a NaN or infinite `now_ms` it is unusable
+  // (the difference would be NaN or infinite), as if garbled.
+  if (!std::isfinite(now_ms)) return std::nullopt;
   std::optional<double> date = parse_http_date(value);
   if (!date) date = parse_rfc850_date(value, now_ms);
   if (!date) return std::nullopt;

@@ -202,3 +202,54 @@ TEST(LifecycleOperation, UploadReportsItsStatus) {
   ASSERT_TRUE(error.error.has_value());
   EXPECT_EQ(error.error->http_status, 403);
 }
+
+// ---- Regressions found by the fuzzers (tests/fuzz) ----
+
+#include "response.hpp"
+
+TEST(ImportStatus, ReasonIsRedactedBeforeItIsCut) {
+  // fuzz_error_body: the reason was cut to 2000 bytes before redaction, so a token across the
+  // cut was no longer whole, escaped redaction and kept its first characters.
+  const std::string token = "tok_9/Zz-LongSecret0123456789abcdefghijklmnopqrstuvwxyz/0123456789-ABCDEFGHIJ";
+  const std::string body = R"({"status":"failed","reason":")" + std::string(1995, 'r') + token + R"("})";
+  auto job = parse_import_status(200, body, token);
+  ASSERT_TRUE(job.ok());
+  json out = json::parse(job.value().json);
+  EXPECT_EQ(out["reason"], std::string(1995, 'r') + "[REDA\xE2\x80\xA6");  // 2000 bytes, then "…"
+  EXPECT_EQ(job.value().json.find("tok_9"), std::string::npos);
+}
+
+TEST(ParseDataset, ReadsV4ImportJobs) {
+  auto dataset = parse_dataset(
+      200, R"({"id":"d","name":"n","schema_version":4,"imports":[{"id":"i1","filename":"a.jsonl","status":"complete","accepted_count":3},{"status":"queued"},{"status":5},"junk"]})",
+      "");
+  ASSERT_TRUE(dataset.ok());
+  json value = json::parse(dataset.value());
+  EXPECT_EQ(value["imports"], json::parse(R"([{"id":"i1","filename":"a.jsonl","status":"complete","acceptedCount":3},{"status":"queued"}])"));
+  EXPECT_TRUE(build_dataset_request("d/1", options()).value().url.find("/datasets/d%2F1") != std::string::npos);
+  EXPECT_FALSE(parse_dataset(200, R"({"imports":[]})", "").ok());
+}
+
+TEST(Dataset, ImportJobsThatGrowPastTheBodyLimitWhenRedactedDoNotAbort) {
+  // Found while extending fuzz_error_body to the lifecycle answers (too large for the fuzzer's
+  // inputs): with a short token, redaction ("tok" -> "[REDACTED]") and JSON escaping made one
+  // import job's JSON larger than max_body_bytes; reading it back gave a discarded value and
+  // json::update() threw, i.e. abort() under JSON_NOEXCEPTION, from a 640 KB dataset body.
+  std::string entry = "\"";
+  for (int i = 0; i < 80; ++i) entry += "tok";
+  for (int i = 0; i < 200; ++i) entry += "\\\"";
+  entry += "\"";
+  std::string errors;
+  for (int i = 0; i < 1000; ++i) errors += (i ? "," : "") + entry;
+  const std::string body =
+      R"({"id":"ds","name":"n","imports":[{"id":"imp","status":"failed","errors":[)" + errors + "]}]}";
+  ASSERT_LT(body.size(), max_body_bytes);
+  auto dataset = parse_dataset(200, body, "tok");
+  ASSERT_TRUE(dataset.ok());
+  json out = json::parse(dataset.value());
+  ASSERT_EQ(out["imports"].size(), 1u);
+  EXPECT_EQ(out["imports"][0]["id"], "imp");
+  EXPECT_EQ(out["imports"][0]["status"], "failed");
+  EXPECT_EQ(out["imports"][0]["errors"].size(), 1000u);
+  EXPECT_EQ(dataset.value().find("tok"), std::string::npos);
+}

@@ -169,3 +169,65 @@ TEST(Terminal, ReadyAndErrorOnly) {
   EXPECT_FALSE(is_terminal_status("PROCESSING"));
   EXPECT_FALSE(is_terminal_status("ready"));
 }
+
+// ---- Regressions found by the fuzzers (tests/fuzz) ----
+
+#include <chrono>
+
+TEST(Snippet, RedactsABodyOfRepeatedLongTokens) {
+  // fuzz_status_body: the body was redacted in a fixed window before being cut, so a body of
+  // repeated long tokens (each only 10 units once redacted) reached past the window, and the
+  // token cut by the window stayed in clear in the snippet.
+  const std::string token = "tok_9/Zz-LongSecret0123456789abcdefghijklmnopqrstuvwxyz/0123456789-ABCDEFGHIJ";
+  std::string escaped = token;
+  for (std::size_t pos = 0; (pos = escaped.find('/', pos)) != std::string::npos; pos += 2) escaped.insert(pos, "\\");
+  std::string expected;
+  for (int i = 0; i < 20; ++i) expected += "[REDACTED]";
+  for (const std::string& form : {token, escaped}) {
+    std::string body;
+    for (int i = 0; i < 25; ++i) body += form;
+    EXPECT_EQ(body_snippet(body, token), expected);
+    auto result = parse_status_body(200, body, token);
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().body_snippet, expected);
+  }
+  // The marker is cut like any text at the limit, and a cut never leaves part of the token.
+  std::string body = std::string(195, 'x') + token + token;
+  EXPECT_EQ(body_snippet(body, token), std::string(195, 'x') + "[REDA");
+}
+
+TEST(Redact, OnePassHoweverManyOccurrences) {
+  // Replacing in place moved the rest of the text once per occurrence: quadratic, seconds of work
+  // for a 1 MiB error detail or status made of the token. One pass builds the result directly.
+  const std::string token = "ab/cd";
+  std::string text;
+  while (text.size() < max_body_bytes) text += "ab/cd,ab\\/cd,";  // 150,000 occurrences
+  auto start = std::chrono::steady_clock::now();
+  std::string out = redact(text, token);
+  auto elapsed_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(elapsed_ms, 1000);  // one pass: milliseconds; replacing in place: seconds
+  EXPECT_EQ(out.find("ab/cd"), std::string::npos);
+  EXPECT_EQ(out.find("ab\\/cd"), std::string::npos);
+  EXPECT_EQ(out.substr(0, 24), "[REDACTED],[REDACTED],[R");
+  // Leftmost first; raw and escaped forms mixed; nothing else touched.
+  EXPECT_EQ(redact("xab\\/cdab/cdy ab/c", token), "x[REDACTED][REDACTED]y ab/c");
+}
+
+TEST(ErrorBody, ErrorCodeIsKeptOnlyAsASafeInteger) {
+  // fuzz_error_body: nlohmann/json stores non-negative integers as unsigned and
+  // is_number_integer() is true for them too, so 18446744073709551615 came back as -1.
+  // error_code reaches JavaScript as a number: only safe integers (|n| <= 2^53 - 1) are kept.
+  auto code = [](const std::string& number) {
+    return parse_error_response(400, R"({"error":{"error_code":)" + number + "}}", std::nullopt, "", "dataset \"x\"")
+        .error_code;
+  };
+  EXPECT_EQ(code("140400"), 140400);
+  EXPECT_EQ(code("-5"), -5);
+  EXPECT_EQ(code("9007199254740991"), 9007199254740991LL);
+  EXPECT_EQ(code("-9007199254740991"), -9007199254740991LL);
+  for (const char* unsafe : {"9007199254740992", "9223372036854775807", "9223372036854775808",
+                             "18446744073709551615", "-9007199254740992", "-9223372036854775808", "1.5"}) {
+    EXPECT_FALSE(code(unsafe).has_value()) << unsafe;
+  }
+}

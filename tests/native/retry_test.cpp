@@ -84,3 +84,26 @@ TEST(PollDelay, GrowsByHalfNeverAboveTheMaximum) {
   for (int i = 0; i < 100; ++i) EXPECT_LE(poll_delay_ms(i, 2000, 30000, 0.99), 30000.0);
   EXPECT_EQ(poll_delay_ms(0, 5000, 1000, 0.5), 1000.0);
 }
+
+// ---- Regressions found by the fuzzers (tests/fuzz) ----
+
+#include <limits>
+
+TEST(RetryAfter, DatesNeedAFiniteClock) {
+  // fuzz_retry_after: an RFC 850 date with a NaN, infinite or huge now_ms converted an
+  // out-of-range double to int (undefined behaviour; a trap in WebAssembly). A date cannot be
+  // turned into a delay without a real clock, so it counts as unusable; delay-seconds still work.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  for (double now : {nan, inf, -inf}) {
+    EXPECT_FALSE(parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", now).has_value());
+    EXPECT_FALSE(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now).has_value());
+    EXPECT_FALSE(parse_retry_after("Sun Nov  6 08:49:37 1994", now).has_value());
+    EXPECT_EQ(parse_retry_after("120", now), 120000.0);
+  }
+  // Absurd but finite clocks: the two-digit year is read within years 0..9999, never overflowing.
+  EXPECT_EQ(parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", 1e300), 0.0);
+  auto early = parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", -1e300);
+  ASSERT_TRUE(early.has_value());
+  EXPECT_GT(*early, 0.0);
+}
