@@ -216,6 +216,9 @@ Result<std::string> parse_upload_url(int http_status, std::string_view body, std
   if (!value.is_object()) return failure("the JSON is not an object");
   std::string upload_url = string_field(value, "upload_url");
   if (upload_url.empty()) return failure("it has no \"upload_url\" string");
+  // The storage URL is used as it is, so it cannot be redacted: one that carries the API token
+  // (an echo, or a server trying to send it elsewhere) is refused.
+  if (contains_token(upload_url, token)) return failure("\"upload_url\" carries the API token");
   Result<BaseUrl> origin = parse_presigned_url(upload_url);
   if (!origin.ok()) return failure("\"upload_url\" is not usable: " + origin.error().message);
   std::string method = string_field(value, "http_method");

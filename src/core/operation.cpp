@@ -159,6 +159,13 @@ Action StatusOperation::on_transport_result(const TransportResult& result, doubl
   if (result.kind == TransportResult::Kind::timeout && wait_ && attempt_capped_by_deadline_) {
     return deadline_passed();
   }
+  if (result.kind == TransportResult::Kind::response && (result.http_status < 100 || result.http_status > 599)) {
+    // Not an HTTP status: no answer worth reading (browsers fail such responses as network errors).
+    TransportResult broken;
+    broken.kind = TransportResult::Kind::network_error;
+    broken.cause = "invalid HTTP status " + std::to_string(result.http_status);
+    return after_failure(error_from(broken), now_ms);
+  }
   if (result.kind != TransportResult::Kind::response || result.http_status < 200 || result.http_status >= 300) {
     return after_failure(error_from(result), now_ms);
   }

@@ -83,6 +83,15 @@ json parse_json(std::string_view body, std::string* problem) {
     return json(json::value_t::discarded);
   }
   body = strip_bom(body);
+  if (body.size() >= 3 && body.substr(0, 3) == "\xEF\xBB\xBF") {
+    *problem = "the body starts with more than one byte order mark";
+    return json(json::value_t::discarded);
+  }
+  if (body.find('\0') != std::string_view::npos) {
+    // JSON text never holds a raw NUL (RFC 8259 §7); nlohmann/json would stop reading there.
+    *problem = "the body is not valid JSON (it holds a NUL byte)";
+    return json(json::value_t::discarded);
+  }
   if (json_depth(body, max_json_depth) > max_json_depth) {
     *problem = "the JSON is nested deeper than " + std::to_string(max_json_depth) + " levels";
     return json(json::value_t::discarded);
@@ -202,49 +211,80 @@ namespace {
 
 constexpr std::string_view redacted_marker = "[REDACTED]";
 
-// The token as a JSON encoder that escapes "/" writes it ("a\/b"), or "" when it holds no "/".
-std::string json_escaped_token(std::string_view token) {
-  if (token.find('/') == std::string_view::npos) return "";
-  std::string escaped;
-  for (char c : token) {
-    if (c == '/') escaped += '\\';
-    escaped += c;
-  }
-  return escaped;
+char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  c = ascii_lower(c);
+  return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
 }
 
-// Length of the token, or of its escaped form, when one starts at text[pos] (pos < size), else 0.
-std::size_t token_length_at(std::string_view text, std::size_t pos, std::string_view token, std::string_view escaped) {
-  if (!token.empty() && text.compare(pos, token.size(), token) == 0) return token.size();
-  if (!escaped.empty() && text.compare(pos, escaped.size(), escaped) == 0) return escaped.size();
-  return 0;
+// The character at text[at] and how many bytes spell it: a raw byte, or a JSON escape (\/, \\,
+// \" or \uXXXX below U+0080) that a server may have written the token with.
+std::pair<char, std::size_t> spelled_char_at(std::string_view text, std::size_t at) {
+  char c = text[at];
+  if (c != '\\' || at + 1 >= text.size()) return {c, 1};
+  char escape = text[at + 1];
+  if (escape == '/' || escape == '\\' || escape == '"') return {escape, 2};
+  if (escape == 'u' && at + 5 < text.size()) {
+    int value = 0;
+    for (std::size_t i = at + 2; i < at + 6; ++i) {
+      int digit = hex_value(text[i]);
+      if (digit < 0) return {c, 1};
+      value = value * 16 + digit;
+    }
+    if (value > 0 && value < 0x80) return {static_cast<char>(value), 6};
+  }
+  return {c, 1};
 }
+
+}  // namespace
+
+std::size_t token_length_at(std::string_view text, std::size_t pos, std::string_view token) {
+  if (token.empty()) return 0;
+  std::size_t at = pos;
+  for (char expected : token) {
+    if (at >= text.size()) return 0;
+    auto [c, used] = spelled_char_at(text, at);
+    if (ascii_lower(c) != ascii_lower(expected)) return 0;
+    at += used;
+  }
+  return at - pos;
+}
+
+bool contains_token(std::string_view text, std::string_view token) {
+  if (token.empty()) return false;
+  for (std::size_t pos = 0; pos < text.size(); ++pos) {
+    if (token_length_at(text, pos, token) != 0) return true;
+  }
+  return false;
+}
+
+namespace {
 
 }  // namespace
 
 std::string redact(std::string text, std::string_view token) {
   if (token.empty()) return text;
-  // One left-to-right pass that builds a new string: linear in the text, however many times the
-  // token occurs (replacing in place moved the rest of a 1 MiB body once per occurrence).
-  const std::string escaped = json_escaped_token(token);
-  constexpr std::size_t none = std::string::npos;
-  std::size_t raw = text.find(token);
-  std::size_t esc = escaped.empty() ? none : text.find(escaped);
-  if (raw == none && esc == none) return text;
+  // One left-to-right pass that builds a new string: linear in the text for a given token,
+  // however many times the token occurs.
   std::string out;
-  out.reserve(text.size());
+  std::size_t copied = 0;
   std::size_t pos = 0;
-  while (raw != none || esc != none) {
-    // The two forms differ at the first "/", so they never start at the same place.
-    const bool take_raw = raw < esc;
-    const std::size_t at = take_raw ? raw : esc;
-    out.append(text, pos, at - pos);
+  while (pos < text.size()) {
+    std::size_t matched = token_length_at(text, pos, token);
+    if (matched == 0) {
+      ++pos;
+      continue;
+    }
+    if (out.empty()) out.reserve(text.size());
+    out.append(text, copied, pos - copied);
     out += redacted_marker;
-    pos = at + (take_raw ? token.size() : escaped.size());
-    if (raw != none && raw < pos) raw = text.find(token, pos);
-    if (esc != none && esc < pos) esc = text.find(escaped, pos);
+    pos += matched;
+    copied = pos;
   }
-  out.append(text, pos, none);
+  if (copied == 0) return text;
+  out.append(text, copied, std::string::npos);
   return out;
 }
 
@@ -254,12 +294,11 @@ std::string body_snippet(std::string_view body, std::string_view token) {
   // only the bytes that reach the snippet are read. (Redacting a fixed window first let a body of
   // repeated long tokens reach past the window, whose last, cut token was then not redacted.)
   // The token is ASCII, so it never starts inside a multi-byte UTF-8 sequence.
-  const std::string escaped = token.empty() ? std::string() : json_escaped_token(token);
   std::string out;
   std::size_t units = 0;
   std::size_t pos = 0;
   while (pos < body.size() && units < max_snippet_units) {
-    if (std::size_t matched = token_length_at(body, pos, token, escaped)) {
+    if (std::size_t matched = token_length_at(body, pos, token)) {
       // The marker is ASCII, one unit a character; it is cut like any other text.
       std::size_t take = std::min(redacted_marker.size(), max_snippet_units - units);
       out.append(redacted_marker.substr(0, take));

@@ -26,8 +26,16 @@ inline constexpr std::string_view documented_statuses[] = {"UNINITIALISED", "PRO
 /// True for READY and ERROR, the statuses after which a dataset never changes.
 bool is_terminal_status(std::string_view status);
 
-/// Replaces every occurrence of `token` in `text` (raw, and with "/" escaped as "\/" the way a JSON
-/// encoder may write it) by "[REDACTED]". An empty token changes nothing.
+/// Bytes of `text` from `pos` that spell `token`, or 0: ASCII letters in either case (a host name
+/// is lower-cased by URL parsers), and any character also as a JSON escape (\/, \\, \", \uXXXX)
+/// the way a server may have written it. An empty token never matches.
+std::size_t token_length_at(std::string_view text, std::size_t pos, std::string_view token);
+
+/// True when `text` holds `token` in any of the spellings of token_length_at.
+bool contains_token(std::string_view text, std::string_view token);
+
+/// Replaces every occurrence of `token` in `text`, in any spelling token_length_at matches, by
+/// "[REDACTED]", in one left-to-right pass. An empty token changes nothing.
 std::string redact(std::string text, std::string_view token);
 
 /// The first max_snippet_units UTF-16 units of `body`, decoded as UTF-8 with each invalid byte

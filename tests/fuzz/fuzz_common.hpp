@@ -90,21 +90,54 @@ inline std::string json_escaped(std::string_view token) {
   return out;
 }
 
-/// Reference redaction: one left-to-right pass over the WHOLE text, replacing the token or its
-/// JSON-escaped form by "[REDACTED]".
+/// Reference redaction: one left-to-right pass over the WHOLE text, replacing the token written
+/// in any spelling (ASCII letters in either case; any character also as the JSON escapes \/, \\,
+/// \" or \uXXXX below U+0080) by "[REDACTED]". Written independently of src/core: it decodes the
+/// candidate spelling into a string first, then compares.
 inline std::string reference_redact(std::string_view text, std::string_view token) {
   if (token.empty()) return std::string(text);
-  const std::string escaped = json_escaped(token);
-  const bool has_slash = escaped.size() != token.size();
+  auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
+  // Decodes token.size() characters from `pos`; returns the bytes used, 0 when text runs out.
+  auto decode = [&](std::size_t pos, std::string* chars) -> std::size_t {
+    std::size_t at = pos;
+    while (chars->size() < token.size()) {
+      if (at >= text.size()) return 0;
+      if (text[at] == '\\' && at + 1 < text.size()) {
+        char e = text[at + 1];
+        if (e == '/' || e == '\\' || e == '"') {
+          chars->push_back(e);
+          at += 2;
+          continue;
+        }
+        if (e == 'u' && at + 5 < text.size()) {
+          unsigned value = 0;
+          bool hex = true;
+          for (std::size_t i = at + 2; i < at + 6; ++i) {
+            char h = lower(text[i]);
+            if (h >= '0' && h <= '9') value = value * 16 + static_cast<unsigned>(h - '0');
+            else if (h >= 'a' && h <= 'f') value = value * 16 + static_cast<unsigned>(h - 'a' + 10);
+            else hex = false;
+          }
+          if (hex && value > 0 && value < 0x80) {
+            chars->push_back(static_cast<char>(value));
+            at += 6;
+            continue;
+          }
+        }
+      }
+      chars->push_back(text[at++]);
+    }
+    return at - pos;
+  };
   std::string out;
   for (std::size_t pos = 0; pos < text.size();) {
-    // First characters compared before the rest: the fuzzer's memcmp hooks are slow.
-    if (text[pos] == token[0] && text.compare(pos, token.size(), token) == 0) {
+    std::string chars;
+    std::size_t used = decode(pos, &chars);
+    bool same = used != 0;
+    for (std::size_t i = 0; same && i < token.size(); ++i) same = lower(chars[i]) == lower(token[i]);
+    if (same) {
       out += "[REDACTED]";
-      pos += token.size();
-    } else if (has_slash && text[pos] == escaped[0] && text.compare(pos, escaped.size(), escaped) == 0) {
-      out += "[REDACTED]";
-      pos += escaped.size();
+      pos += used;
     } else {
       out += text[pos++];
     }

@@ -253,3 +253,13 @@ TEST(Dataset, ImportJobsThatGrowPastTheBodyLimitWhenRedactedDoNotAbort) {
   EXPECT_EQ(out["imports"][0]["errors"].size(), 1000u);
   EXPECT_EQ(dataset.value().find("tok"), std::string::npos);
 }
+
+TEST(ParseUploadUrl, RefusesAUrlCarryingTheToken) {
+  for (const char* url : {"https://storage.example/k?X-Sig=tok-1", "https://storage.example/k?X-Sig=TOK-1",
+                          "https://storage.example/k?X-Sig=\\u0074ok-1"}) {
+    auto result = parse_upload_url(201, std::string(R"({"upload_url":")") + url + R"(","http_method":"PUT"})", "tok-1");
+    ASSERT_FALSE(result.ok()) << url;
+    EXPECT_EQ(result.error().kind, ErrorKind::invalid_response);
+    EXPECT_EQ(result.error().body_snippet.find("tok-1"), std::string::npos);
+  }
+}

@@ -222,3 +222,14 @@ TEST(Wait, SleepNeverPassesTheDeadline) {
   EXPECT_EQ(done.error->kind, ErrorKind::timeout);
   EXPECT_NE(done.error->message.find("PROCESSING"), std::string::npos);
 }
+
+TEST(Operation, AStatusOutsideHttpIsANetworkError) {
+  for (int status : {0, 99, 600, 999}) {
+    StatusOperation operation = make(std::nullopt, 0);
+    operation.start(0);
+    Action done = operation.on_transport_result(response(status, R"({"status":"READY"})"), 1);
+    ASSERT_EQ(done.type, Action::Type::finish) << status;
+    ASSERT_TRUE(done.error.has_value()) << status;
+    EXPECT_EQ(done.error->kind, ErrorKind::network) << status;
+  }
+}

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "response.hpp"
 
 using namespace prolific;
@@ -230,4 +232,39 @@ TEST(ErrorBody, ErrorCodeIsKeptOnlyAsASafeInteger) {
                              "18446744073709551615", "-9007199254740992", "-9223372036854775808", "1.5"}) {
     EXPECT_FALSE(code(unsafe).has_value()) << unsafe;
   }
+}
+
+// ---- Every spelling of the token is redacted (JSON escapes, letter case) ----
+
+TEST(Redact, JsonEscapesAndLetterCase) {
+  const std::string token = "Tok/9x";
+  EXPECT_EQ(redact("a Tok/9x b", token), "a [REDACTED] b");
+  EXPECT_EQ(redact("a Tok\\/9x b", token), "a [REDACTED] b");
+  EXPECT_EQ(redact("a \\u0054\\u006f\\u006B\\/9x b", token), "a [REDACTED] b");
+  EXPECT_EQ(redact("host tok/9x.invalid", token), "host [REDACTED].invalid");
+  EXPECT_EQ(redact("Tok/9", token), "Tok/9");
+  EXPECT_EQ(redact("\\u0054ok/9", token), "\\u0054ok/9");
+  EXPECT_TRUE(contains_token("x\\u0074OK\\/9X", token));
+  EXPECT_FALSE(contains_token("Tok 9x", token));
+}
+
+TEST(Snippet, RedactsAUnicodeEscapedToken) {
+  // A 2xx body that is not a status, echoing the token as \uXXXX escapes: JSON.parse of the
+  // snippet gave the token back.
+  const std::string token = "tok-123";
+  std::string escaped;
+  for (char c : token) {
+    char buffer[8];
+    std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
+    escaped += buffer;
+  }
+  auto result = parse_status_body(200, "{\"status\":5,\"echo\":\"" + escaped + "\"}", token);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().body_snippet, "{\"status\":5,\"echo\":\"[REDACTED]\"}");
+}
+
+TEST(StatusBody, NulBytesAndASecondByteOrderMarkAreInvalid) {
+  EXPECT_FALSE(parse_status_body(200, std::string("{\"status\":\"READY\"}\0garbage", 26), "").ok());
+  EXPECT_FALSE(parse_status_body(200, "\xEF\xBB\xBF\xEF\xBB\xBF{\"status\":\"READY\"}", "").ok());
+  EXPECT_TRUE(parse_status_body(200, "\xEF\xBB\xBF{\"status\":\"READY\"}", "").ok());
 }
