@@ -193,7 +193,7 @@ bool is_retryable(const Error& error) {
 }
 
 double backoff_delay_ms(int retry_index, double random01) {
-  double base = initial_backoff_ms * std::pow(2.0, std::min(retry_index, 30));
+  double base = std::ldexp(initial_backoff_ms, std::min(retry_index, 30));  // exact; no pow() linked
   return std::min(base, max_backoff_ms) * (1.0 - 0.25 * random01);
 }
 
@@ -207,7 +207,9 @@ double retry_delay_ms(std::optional<double> retry_after_ms, int retry_index, dou
 double poll_delay_ms(int read_index, double interval_ms, double max_interval_ms, double random01) {
   double cap = std::max(max_interval_ms, 0.0);
   if (read_index <= 0) return std::min(interval_ms, cap);
-  double base = std::min(interval_ms * std::pow(poll_interval_growth, std::min(read_index, 200)), cap);
+  double base = interval_ms;
+  for (int i = 0; i < std::min(read_index, 200) && base < cap; ++i) base *= poll_interval_growth;
+  base = std::min(base, cap);
   return base * (0.8 + 0.2 * random01);
 }
 
