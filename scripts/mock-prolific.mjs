@@ -83,8 +83,7 @@
  */
 
 import http from 'node:http';
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { closeOnSignal, isMainModule } from './program.mjs';
 import { createLifecycle } from './mock-lifecycle.mjs';
 
 /** Dataset ids whose status moves over time (see the header comment). */
@@ -736,25 +735,10 @@ async function main(argv) {
   } else {
     console.log('Token check: on (send "Authorization: Token <the value given with --token>")');
   }
-  const stop = async () => {
-    await mock.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  closeOnSignal(mock);
 }
 
-/** True when this file is the program Node was started with. */
-function isMainModule() {
-  try {
-    return process.argv[1] !== undefined &&
-      import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isMainModule()) {
+if (isMainModule(import.meta.url)) {
   main(process.argv.slice(2)).catch((err) => {
     console.error(`mock-prolific: ${err.message}`);
     process.exit(1);

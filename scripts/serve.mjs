@@ -25,11 +25,12 @@
  */
 
 import http from 'node:http';
+import { closeOnSignal, isMainModule } from './program.mjs';
 import https from 'node:https';
-import { createReadStream, realpathSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { stat, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { startMockProlific, DEMO_DATASET_IDS } from './mock-prolific.mjs';
 
 const DEFAULT_API_URL = 'https://api.prolific.com';
@@ -554,25 +555,10 @@ async function main(argv) {
     console.log(`API: ${server.upstream} (token added by this server)`);
   }
   console.log('Press Ctrl-C to stop');
-  const stop = async () => {
-    await server.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  closeOnSignal(server);
 }
 
-/** True when this file is the program Node was started with. */
-function isMainModule() {
-  try {
-    return process.argv[1] !== undefined &&
-      import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isMainModule()) {
+if (isMainModule(import.meta.url)) {
   main(process.argv.slice(2)).catch((err) => {
     const hint = err.code === 'EADDRINUSE' ? ' (choose another with --port <n>)' : '';
     console.error(`serve: ${err.message}${hint}`);
