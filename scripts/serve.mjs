@@ -26,6 +26,7 @@
 
 import http from 'node:http';
 import { closeOnSignal, isMainModule } from './program.mjs';
+import { loadModuleForDiagnostics } from '../src/js/node.js';
 import https from 'node:https';
 import { createReadStream } from 'node:fs';
 import { stat, realpath } from 'node:fs/promises';
@@ -245,8 +246,30 @@ function upstreamFromEnv(env) {
   return { baseUrl, token, description: `${baseUrl.origin}${baseUrl.pathname.replace(/\/$/, '')}` };
 }
 
+/** Largest upstream answer forwarded, in bytes (the library reads at most 1 MiB of it). */
+const MAX_FORWARDED_BODY_BYTES = 2 * 1024 * 1024;
+
 /**
- * Sends the request upstream and streams the answer back; 3xx → 502, network error → 502,
+ * The upstream answer with the token replaced by "[REDACTED]" in its body and forwarded headers,
+ * in every spelling the library itself redacts (the same core code, through the WebAssembly
+ * module). Bytes are carried as latin1 text, so a body that is not UTF-8 passes unchanged.
+ * @param {Buffer} body
+ * @param {Record<string, string|string[]|undefined>} headers lower-cased upstream headers
+ * @param {string} token
+ * @returns {Promise<{ body: Buffer, headers: Record<string, string> }>}
+ */
+async function redactAnswer(body, headers, token) {
+  const module = await loadModuleForDiagnostics();
+  const out = {};
+  for (const name of ['content-type', 'retry-after']) {
+    const value = headers[name];
+    if (typeof value === 'string') out[name] = module.redact(value, token);
+  }
+  return { body: Buffer.from(module.redact(body.toString('latin1'), token), 'latin1'), headers: out };
+}
+
+/**
+ * Sends the request upstream and sends the (redacted) answer back; 3xx → 502, network error → 502,
  * no complete answer within `timeoutMs` → 504 (or a dropped connection if the body had started).
  */
 function forwardToUpstream(upstream, pathname, req, res, { timeoutMs, inflight }) {
@@ -291,21 +314,35 @@ function forwardToUpstream(upstream, pathname, req, res, { timeoutMs, inflight }
       sendApiError(res, 502, 'Bad Gateway', 'Upstream redirect refused.');
       return;
     }
-    const outHeaders = { ...COMMON_HEADERS };
-    for (const name of ['content-type', 'retry-after', 'content-length']) {
-      if (upstreamRes.headers[name] !== undefined) outHeaders[name] = upstreamRes.headers[name];
-    }
-    res.writeHead(status, outHeaders);
-    upstreamRes.on('end', finish);
-    upstreamRes.on('aborted', () => {
+    // The whole answer is read before anything is sent, so the token this server added can be
+    // redacted from it: an API that echoes it must not hand it to the page.
+    const chunks = [];
+    let size = 0;
+    const fail = (detail) => {
       finish();
-      res.destroy();
+      upstreamReq.destroy();
+      sendApiError(res, 502, 'Bad Gateway', detail);
+    };
+    upstreamRes.on('data', (chunk) => {
+      if (settled) return;
+      size += chunk.length;
+      if (size > MAX_FORWARDED_BODY_BYTES) fail('The upstream answer is too large.');
+      else chunks.push(chunk);
     });
-    upstreamRes.on('error', () => {
+    upstreamRes.on('aborted', () => { if (!settled) fail('The upstream answer was cut off.'); });
+    upstreamRes.on('error', () => { if (!settled) fail('The upstream answer was cut off.'); });
+    upstreamRes.on('end', () => {
+      if (settled) return;
       finish();
-      res.destroy();
+      redactAnswer(Buffer.concat(chunks), upstreamRes.headers, token).then(({ body, headers: answerHeaders }) => {
+        const outHeaders = { ...COMMON_HEADERS, 'content-length': String(body.length) };
+        for (const name of ['content-type', 'retry-after']) {
+          if (answerHeaders[name] !== undefined) outHeaders[name] = answerHeaders[name];
+        }
+        res.writeHead(status, outHeaders);
+        res.end(body);
+      }, () => sendApiError(res, 502, 'Bad Gateway', 'The upstream answer could not be checked.'));
     });
-    upstreamRes.pipe(res);
   });
 
   upstreamReq.on('error', (err) => {

@@ -678,6 +678,30 @@ describe('dev server with PROLIFIC_TOKEN', () => {
     }
   });
 
+  test('an upstream that echoes the token has it redacted before the page sees it', async () => {
+    const upstream = await startMockProlific({ token: 'Real-Token-42' });
+    const escaped = 'Real-Token-42'.split('').map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+    upstream.setHandler('echo-escaped', (req, res) => {
+      res.writeHead(400, { 'Content-Type': 'application/json', 'Retry-After': 'real-token-42' });
+      res.end(`{"error":{"title":"${escaped}","detail":"raw Real-Token-42, lower real-token-42"}}`);
+    });
+    const server = await startServer({ port: 0, env: { PROLIFIC_TOKEN: 'Real-Token-42', PROLIFIC_URL: upstream.url } });
+    try {
+      for (const id of ['echo-token', 'echo-escaped']) {
+        const res = await fetch(statusUrl(server.url, id));
+        const text = await res.text();
+        assert.equal(res.status, 400);
+        assert.match(text, /\[REDACTED\]/);
+        assert.ok(!/real-token-42/i.test(text), text);
+        assert.ok(!text.includes('\\u0052'), text);
+        assert.ok(!/real-token-42/i.test(res.headers.get('retry-after') ?? ''));
+      }
+    } finally {
+      await server.close();
+      await upstream.close();
+    }
+  });
+
   test('an unreachable upstream is 502, a silent one 504', async () => {
     const upstream = await startMockProlific({ token: 'real-token' });
     const server = await startServer({

@@ -424,12 +424,18 @@ val heap_stats() {
   return stats;
 }
 
+/// Replaces `token`, in every spelling the core recognises (raw, JSON escapes, any letter case),
+/// by "[REDACTED]" in `text` (see prolific::redact). For servers that forward API answers, such as
+/// the dev server, so they redact exactly as the library does.
+std::string redact_text(std::string text, std::string token) { return redact(std::move(text), token); }
+
 EMSCRIPTEN_BINDINGS(prolific_dataset_status) {
   set_fetch_listener(on_fetch_result);
   emscripten::function("getDatasetStatus", &get_dataset_status);
   emscripten::function("startOperation", &start_operation);
   emscripten::function("abortOperation", &abort_operation);
   emscripten::function("heapStats", &heap_stats);
+  emscripten::function("redact", &redact_text);
 }
 
 }  // namespace prolific::wasm
