@@ -78,6 +78,9 @@
  *     redirect-many-<n>     redirect-many-<n-1> ... redirect-many-0, which is 200 READY
  *   Anything else           404 "Dataset not found or you do not have permissions."
  *
+ * GET {url}/api/v1/data-collection/datasets/{id} answers a V3 dataset for the demo and
+ * status-<VALUE> ids (holding the status above), and created datasets as below; others are 404.
+ *
  * Dataset lifecycle (creating datasets, upload URLs, a presigned-upload server on its own port,
  * V4 import jobs): see scripts/mock-lifecycle.mjs.
  */
@@ -88,6 +91,9 @@ import { createLifecycle } from './mock-lifecycle.mjs';
 
 /** Dataset ids whose status moves over time (see the header comment). */
 export const DEMO_DATASET_IDS = ['demo-ready', 'demo-slow', 'demo-error', 'demo-new'];
+
+/** Path of one dataset, below the server's path prefix. */
+const DATASET_PATH_PATTERN = /^\/api\/v1\/data-collection\/datasets\/([^/]+)$/;
 
 /** Path of the status endpoint, below the server's path prefix. */
 const STATUS_PATH_PATTERN = /^\/api\/v1\/data-collection\/datasets\/([^/]+)\/status$/;
@@ -585,6 +591,7 @@ export async function startMockProlific({
     const pathname = req.url.split('?')[0];
     if (pathname.startsWith(`${pathPrefix}/`) && lifecycle.handle(req, res, pathname.slice(pathPrefix.length))) return;
     req.resume();
+    if (pathname.startsWith(`${pathPrefix}/`) && answerFixedDataset(req, res, pathname.slice(pathPrefix.length))) return;
     const match = pathname.startsWith(`${pathPrefix}/`)
       ? STATUS_PATH_PATTERN.exec(pathname.slice(pathPrefix.length))
       : null;
@@ -607,6 +614,37 @@ export async function startMockProlific({
       return;
     }
     answerStatus(datasetId, req, res);
+  }
+
+  /**
+   * `GET …/datasets/{id}` for the demo and `status-<VALUE>` ids: a V3 dataset holding the status
+   * its /status endpoint gives, as Prolific's API answers for a real V3 dataset.
+   * @returns {boolean} false for any other request
+   */
+  function answerFixedDataset(req, res, path) {
+    const match = DATASET_PATH_PATTERN.exec(path);
+    if (!match || req.method !== 'GET') return false;
+    let datasetId;
+    try {
+      datasetId = decodeURIComponent(match[1]);
+    } catch {
+      return false;
+    }
+    const timeline = Object.hasOwn(DEMO_TIMELINES, datasetId) ? DEMO_TIMELINES[datasetId] : undefined;
+    let status;
+    if (timeline) {
+      if (!firstReads.has(datasetId)) firstReads.set(datasetId, Date.now());
+      status = demoStatusAt(timeline, Date.now() - firstReads.get(datasetId), timeScale);
+    } else if (datasetId.startsWith('status-') && datasetId.length > 'status-'.length) {
+      status = datasetId.slice('status-'.length);
+    } else {
+      return false;
+    }
+    sendJson(res, 200, {
+      id: datasetId, name: datasetId, workspace_id: 'mock-workspace', schema_version: 3, status,
+      total_datapoint_count: 0,
+    });
+    return true;
   }
 
   function answerStatus(datasetId, req, res) {

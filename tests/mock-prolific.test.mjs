@@ -524,7 +524,7 @@ describe('dev server (serve.mjs)', () => {
     const noJob = await fetch(`${server.url}${STATUS_PREFIX}/${dataset.id}/imports/import-nope`);
     assert.equal(noJob.status, 404);
     assert.equal((await noJob.json()).error.detail, 'Import job not found.');
-    const noDataset = await fetch(`${server.url}${STATUS_PREFIX}/demo-ready`);
+    const noDataset = await fetch(`${server.url}${STATUS_PREFIX}/no-such-dataset`);
     assert.equal(noDataset.status, 404);
     await noDataset.arrayBuffer();
 
@@ -532,8 +532,11 @@ describe('dev server (serve.mjs)', () => {
       ['GET', `${STATUS_PREFIX}/${dataset.id}`],
       ['GET', `${STATUS_PREFIX}/${dataset.id}/imports/${upload.import_id}`],
       ['GET', `${STATUS_PREFIX}/${dataset.id}/imports/import-nope`],
-      ['GET', `${STATUS_PREFIX}/demo-ready`],
+      ['GET', `${STATUS_PREFIX}/no-such-dataset`],
     ]);
+    // The demo and status-<VALUE> ids read as V3 datasets, as real datasets do.
+    const demo = await (await fetch(`${server.url}${STATUS_PREFIX}/status-PROCESSING`)).json();
+    assert.deepEqual([demo.id, demo.schema_version, demo.status], ['status-PROCESSING', 3, 'PROCESSING']);
     for (const forwarded of server.mock.requests) {
       assert.equal(forwarded.headers.authorization, 'Token mock-token');
       assert.equal(forwarded.headers.cookie, undefined);

@@ -242,8 +242,8 @@ test('adding status-READY shows a READY badge; other statuses get their own badg
 
   await noInlineStyles(page);
   await screenshot(page, 'dashboard-statuses.png');
-  // The dataset endpoint does not know these ids (404): they stay plain status rows, no error shown.
-  assert.ok(issues.datasetNotFound.some((url) => url.endsWith(`${DATASETS_PATH}/status-READY`)), issues.datasetNotFound.join());
+  // These ids read as V3 datasets: plain status rows, with no 404 on the way.
+  assert.deepEqual(issues.datasetNotFound, []);
   assert.equal(await page.locator('.dataset__problem:visible').count(), 0);
   assert.equal(await page.locator('.imports:visible').count(), 0);
   assert.deepEqual(issues.console, []);
@@ -738,8 +738,8 @@ test('a V4 dataset shows its import jobs; Watch follows them to complete and par
     'no horizontal scrolling at 375 px');
   await screenshot(page, 'dashboard-imports-narrow.png', { fullPage: true });
 
-  // Only status-READY is unknown to the dataset endpoint: its 404 was taken silently.
-  assert.deepEqual(issues.datasetNotFound.map((url) => new URL(url).pathname), [`${DATASETS_PATH}/status-READY`]);
+  // status-READY reads as a V3 dataset: no 404 anywhere.
+  assert.deepEqual(issues.datasetNotFound, []);
   assert.deepEqual(issues.console, []);
   assert.deepEqual(issues.pageErrors, []);
   assert.deepEqual(issues.failedRequests, []);
