@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { createApi } from './api.js';
 import { NodeXMLHttpRequest } from './node-xhr.js';
+import { ProlificError } from './errors.js';
 
 export { DATASET_STATUSES, isTerminalStatus, TERMINAL_IMPORT_STATUSES, MAX_UPLOAD_BYTES } from './api.js';
 export {
@@ -15,10 +16,18 @@ export {
 } from './errors.js';
 
 async function loadModule({ onAbort }) {
-  const [{ default: createProlificModule }, wasmBinary] = await Promise.all([
-    import('../../dist/prolific-dataset-status.mjs'),
-    readFile(new URL('../../dist/prolific-dataset-status.wasm', import.meta.url)),
-  ]);
+  let createProlificModule;
+  let wasmBinary;
+  try {
+    [{ default: createProlificModule }, wasmBinary] = await Promise.all([
+      import('../../dist/prolific-dataset-status.mjs'),
+      readFile(new URL('../../dist/prolific-dataset-status.wasm', import.meta.url)),
+    ]);
+  } catch (error) {
+    if (error?.code !== 'ERR_MODULE_NOT_FOUND' && error?.code !== 'ENOENT') throw error;
+    throw new ProlificError('The WebAssembly module is not built: run "npm run build" in the '
+      + 'prolific-dataset-status folder (a packed or published package ships it built)', { cause: error });
+  }
   return createProlificModule({
     wasmBinary,
     XMLHttpRequest: NodeXMLHttpRequest,
