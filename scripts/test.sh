@@ -14,4 +14,4 @@ echo "== native tests (CTest)"
 
 echo "== Node and browser tests (node:test)"
 shopt -s nullglob
-node --test --test-concurrency=2 tests/*.test.mjs tests/browser/*.test.mjs
+node --test --test-concurrency=2 --test-timeout=300000 tests/*.test.mjs tests/browser/*.test.mjs
