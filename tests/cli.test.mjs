@@ -2,7 +2,7 @@
 // 127.0.0.1. The token and URL are set in the child's environment only.
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -782,11 +782,16 @@ describe('prolific-dataset-status create and upload', () => {
       const big = join(dir, 'big.csv');
       writeFileSync(big, '');
       truncateSync(big, MAX_UPLOAD_BYTES + 1); // sparse: refused by its size, never read
+      const fifo = join(dir, 'pipe.csv');
+      execFileSync('mkfifo', [fifo]);
       const cases = [
         [[join(dir, 'missing.csv'), '--dataset', id], /cannot read ".*missing\.csv": no such file/],
         [[dir, '--dataset', id], /it is a directory/],
         [[join(dir, 'schema.json', 'x.csv'), '--dataset', id], /cannot read ".*x\.csv": a part of the path is not a directory/],
         [[big, '--dataset', id], new RegExp(`is ${MAX_UPLOAD_BYTES + 1} bytes; the largest upload is ${MAX_UPLOAD_BYTES} bytes`)],
+        // Not regular files: /dev/zero would be read until memory runs out, a FIFO blocks for ever.
+        [['/dev/zero', '--dataset', id], /"\/dev\/zero" is not a regular file/],
+        [[fifo, '--dataset', id], /is not a regular file/],
         [[file('no-dataset.csv', GOOD_CSV)], /upload needs --dataset/],
         [[file('empty-dataset.csv', GOOD_CSV), '--dataset', ''], /--dataset needs a value/],
         [['--dataset', id], /upload needs a file/],

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import {
   createDataset, getDataset, getUploadUrl, uploadDatasetFile, getImportStatus, waitForImport, uploadAndWait, createClient,
   getDatasetStatus, ProlificApiError, InvalidResponseError, DatasetProcessingError, TimeoutError, TERMINAL_IMPORT_STATUSES,
+  NetworkError,
 } from '../src/js/node.js';
 import { TOKEN, assertNoSecret, startMock } from './support/mock.mjs';
 
@@ -200,5 +201,95 @@ describe('upload safety', () => {
     await uploadAndWait({ datasetId: dataset.id, filename: 'a.jsonl', data: '{"text":"a"}\n' }, { ...options, intervalMs: 10 });
     assert.equal((await getDatasetStatus(dataset.id, options)).status, 'UNINITIALISED');
     assert.equal(requestsTo('/upload-url/').length > 0, true);
+  });
+});
+
+describe('uploads under hostile storage hosts and callers', () => {
+  /** A storage server on 127.0.0.1 answering each PUT with `answer(req, res)`; records what arrives. */
+  async function storage(answer) {
+    const http = await import('node:http');
+    const seen = [];
+    const server = http.createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (chunk) => chunks.push(chunk));
+      req.on('end', () => {
+        seen.push({ method: req.method, url: req.url, authorization: req.headers.authorization,
+          bytes: Buffer.concat(chunks).length });
+        answer(req, res);
+      });
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { url: `http://127.0.0.1:${server.address().port}`, seen, close: () => server.close() };
+  }
+
+  test('a 303 that would turn the PUT into a GET is a NetworkError, not a successful upload', async () => {
+    const host = await storage((req, res) => {
+      if (req.method === 'PUT') res.writeHead(303, { Location: '/elsewhere' }).end();
+      else res.writeHead(200).end('ok');
+    });
+    try {
+      await assert.rejects(uploadDatasetFile({ uploadUrl: `${host.url}/put?sig=1` }, 'payload'), NetworkError);
+      assert.deepEqual(host.seen.map((request) => request.method), ['PUT']);
+    } finally {
+      host.close();
+    }
+  });
+
+  test('a redirect to a URL with credentials never adds an Authorization header', async () => {
+    const host = await storage((req, res) => {
+      if (req.url.startsWith('/put')) res.writeHead(307, { Location: `http://user:pw@${req.headers.host}/final` }).end();
+      else res.writeHead(200).end();
+    });
+    try {
+      await assert.rejects(uploadDatasetFile({ uploadUrl: `${host.url}/put?sig=1` }, 'payload'), NetworkError);
+      assert.ok(host.seen.every((request) => request.authorization === undefined));
+    } finally {
+      host.close();
+    }
+  });
+
+  test('the upload budget is released even when the caller detaches the buffer mid-upload', async () => {
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    const host = await storage((req, res) => { held.then(() => res.writeHead(200).end()); });
+    try {
+      const big = new Uint8Array(200 * 1024 * 1024);
+      const first = uploadDatasetFile({ uploadUrl: `${host.url}/a?sig=1` }, big);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      structuredClone(big.buffer, { transfer: [big.buffer] });
+      release();
+      const done = await first;
+      assert.equal(done.bytes, 200 * 1024 * 1024);
+      // Were the 200 MiB still counted, these two would not fit in the 512 MiB budget together.
+      const [a, b] = await Promise.all([
+        uploadDatasetFile({ uploadUrl: `${host.url}/b?sig=1` }, new Uint8Array(250 * 1024 * 1024)),
+        uploadDatasetFile({ uploadUrl: `${host.url}/c?sig=1` }, new Uint8Array(250 * 1024 * 1024)),
+      ]);
+      assert.deepEqual([a.httpStatus, b.httpStatus], [200, 200]);
+      const fourBytes = await Promise.race([
+        uploadDatasetFile({ uploadUrl: `${host.url}/d?sig=1` }, 'tiny'),
+        new Promise((resolve) => setTimeout(() => resolve('still waiting for room'), 20000)),
+      ]);
+      assert.equal(fourBytes.httpStatus, 200);
+    } finally {
+      host.close();
+    }
+  });
+
+  test('a storage refusal names the storage host', async () => {
+    const host = await storage((req, res) => res.writeHead(403, { 'Content-Type': 'application/xml' }).end('<Error/>'));
+    try {
+      const error = await uploadDatasetFile({ uploadUrl: `${host.url}/x?sig=1` }, 'a').catch((caught) => caught);
+      assert.ok(error instanceof ProlificApiError);
+      assert.match(error.message, /^The storage host answered HTTP 403/);
+    } finally {
+      host.close();
+    }
+  });
+
+  test('a schema too deep to send is a TypeError that says so', async () => {
+    let deep = {};
+    for (let i = 0; i < 100; i += 1) deep = { a: deep };
+    await assert.rejects(createDataset({ name: 'n', workspaceId: 'w', schema: deep }, options), /nested deeper than/);
   });
 });

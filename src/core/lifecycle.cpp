@@ -79,7 +79,8 @@ Result<HttpRequest> build_create_dataset_request(const CreateDatasetInput& input
   if (input.schema_json) {
     std::string problem;
     json schema = detail::parse_json(*input.schema_json, &problem);
-    if (schema.is_discarded() || !schema.is_object()) return invalid("schema must be a JSON object");
+    if (schema.is_discarded()) return invalid("schema cannot be sent: " + problem);
+    if (!schema.is_object()) return invalid("schema must be a JSON object");
     body["schema"] = std::move(schema);
   }
   Result<HttpRequest> request = api_request("POST", "/api/v1/data-collection/datasets", options);

@@ -152,7 +152,13 @@ Error StatusOperation::error_from(const TransportResult& result) const {
   std::optional<std::string> retry_after = find_header(result.headers, "retry-after");
   std::optional<double> retry_after_ms;
   if (retry_after) retry_after_ms = parse_retry_after(*retry_after, result.wall_clock_ms);
-  return parse_error_response(result.http_status, result.body, retry_after_ms, token_, subject_);
+  Error error = parse_error_response(result.http_status, result.body, retry_after_ms, token_, subject_);
+  if (kind_ == RequestKind::upload) {
+    // The presigned URL belongs to the storage host, not to the Prolific API.
+    const std::string api = "The Prolific API answered";
+    if (error.message.rfind(api, 0) == 0) error.message.replace(0, api.size(), "The storage host answered");
+  }
+  return error;
 }
 
 Action StatusOperation::on_transport_result(const TransportResult& result, double now_ms) {

@@ -447,7 +447,13 @@ export function createApi({ loadModule, environmentDefaults }) {
       throw new TypeError(`schema must be an object, not ${describe(schema)}`);
     }
     const fields = { kind: 'createDataset', name, workspaceId };
-    if (schema !== undefined) fields.schemaJson = JSON.stringify(schema);
+    if (schema !== undefined) {
+      try {
+        fields.schemaJson = JSON.stringify(schema);
+      } catch (error) {
+        throw new TypeError(`schema cannot be written as JSON: ${error.message}`);
+      }
+    }
     return runOperation(fields, settings, { toResult: parseJson });
   }
 
@@ -508,15 +514,17 @@ export function createApi({ loadModule, environmentDefaults }) {
       throw new TypeError(`contentType must be a string, not ${describe(contentType)}`);
     }
     const body = await uploadBytes(data);
+    // Read once: the caller may detach the buffer (postMessage) while the upload runs.
+    const bytes = body.length;
     const fields = { kind: 'upload', uploadUrl, contentType: contentType ?? '', body, datasetId: datasetId ?? '' };
-    await acquireUploadBudget(body.length, settings.signal);
+    await acquireUploadBudget(bytes, settings.signal);
     try {
       return await runOperation(fields, { ...settings, token: undefined }, {
-        toResult: (result) => ({ ...(datasetId === undefined ? {} : { datasetId }), bytes: body.length,
+        toResult: (result) => ({ ...(datasetId === undefined ? {} : { datasetId }), bytes,
           httpStatus: parseJson(result).httpStatus }),
       });
     } finally {
-      releaseUploadBudget(body.length);
+      releaseUploadBudget(bytes);
     }
   }
 

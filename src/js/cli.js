@@ -507,7 +507,8 @@ function describeError(error) {
  */
 function formatTable(results) {
   const rows = results.map((r) => [printable(r.datasetId), r.error ? `error: ${shortMessage(r.error)}` : printable(r.status)]);
-  const width = Math.max('DATASET'.length, ...rows.map(([id]) => id.length));
+  // A loop, not Math.max(...rows): spreading 100,000 arguments overflows the stack.
+  const width = rows.reduce((widest, [id]) => Math.max(widest, id.length), 'DATASET'.length);
   return [['DATASET', 'STATUS'], ...rows].map(([id, status]) => `${id.padEnd(width)}  ${status}`).join('\n') + '\n';
 }
 
@@ -739,6 +740,9 @@ async function readUploadFile(file) {
   try {
     const info = await stat(file);
     if (info.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    // Only regular files: a device, FIFO or socket has no size to check first and may never end
+    // (/dev/zero would be read until memory runs out; a FIFO with no writer blocks for ever).
+    if (!info.isFile()) throw new UsageError(`"${printable(file)}" is not a regular file`);
     if (info.size > MAX_UPLOAD_BYTES) throw tooLarge(info.size);
     data = await readFile(file);
   } catch (error) {
@@ -846,7 +850,7 @@ function formatUpload(outcome) {
     ['accepted', outcome.acceptedCount],
     ['rejected', outcome.rejectedCount],
   ].filter(([, value]) => value !== undefined);
-  const width = Math.max(...rows.map(([key]) => key.length));
+  const width = rows.reduce((widest, [key]) => Math.max(widest, key.length), 0);
   return rows.map(([key, value]) => `${key.padEnd(width)}  ${printable(value)}`).join('\n') + '\n';
 }
 

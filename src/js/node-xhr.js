@@ -161,11 +161,14 @@ export function planRedirect({ status, location, currentUrl, originalUrl, method
     };
   }
   const crossOrigin = originOf(target) !== originOf(original);
-  if ((target.username !== '' || target.password !== '') && crossOrigin) {
+  // Stricter than the Fetch standard (which refuses only cross-origin ones): a redirect target
+  // with user information would make this client send an Authorization header the caller never
+  // gave (Basic, from the URL), so it is refused wherever it points.
+  if (target.username !== '' || target.password !== '') {
     return {
       ok: false,
       code: 'ERR_REDIRECT_CREDENTIALS',
-      message: 'refusing cross-origin redirect to a URL with credentials',
+      message: 'refusing redirect to a URL with credentials',
     };
   }
   // Fetch: a redirect target without a fragment inherits the current URL's fragment.
@@ -174,8 +177,13 @@ export function planRedirect({ status, location, currentUrl, originalUrl, method
   let dropBody = false;
   if (((status === 301 || status === 302) && method === 'POST')
       || (status === 303 && method !== 'GET' && method !== 'HEAD')) {
-    nextMethod = 'GET';
-    dropBody = true;
+    // The Fetch standard turns these into a GET without the body. For this client that would
+    // report an upload (PUT) or a creation (POST) as done when the server never got it: refused.
+    return {
+      ok: false,
+      code: 'ERR_REDIRECT_DROPS_BODY',
+      message: `refusing a ${status} redirect that would drop the ${method} request's body`,
+    };
   }
   return { ok: true, url: target, method: nextMethod, dropBody, crossOrigin };
 }

@@ -331,7 +331,7 @@ Result<BuiltOperation> build_operation(const std::string& kind, const val& reque
     if (!built.ok()) return built.error();
     built.value().body = std::move(*body);
     return BuiltOperation{RequestKind::upload, std::move(built.value()), dataset_id,
-                          "upload for dataset " + quote_dataset_id(dataset_id)};
+                          dataset_id.empty() ? std::string("upload") : "upload for dataset " + quote_dataset_id(dataset_id)};
   }
   return make_error(ErrorKind::invalid_argument, "unknown request kind");
 }

@@ -263,3 +263,20 @@ TEST(ParseUploadUrl, RefusesAUrlCarryingTheToken) {
     EXPECT_EQ(result.error().body_snippet.find("tok-1"), std::string::npos);
   }
 }
+
+TEST(CreateDataset, ASchemaOverTheLimitsSaysWhich) {
+  std::string deep = "{\"a\":" + std::string(100, '[') + std::string(100, ']') + "}";
+  auto refused = build_create_dataset_request({"n", "w", deep}, options());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("nested deeper than"), std::string::npos) << refused.error().message;
+}
+
+TEST(LifecycleOperation, AStorageRefusalNamesTheStorageHost) {
+  auto request = build_upload_request("http://127.0.0.1:5000/u?sig=1", "", 0);
+  StatusOperation operation =
+      StatusOperation::for_request(RequestKind::upload, request.value(), "", "upload", "", 0, std::nullopt, 1);
+  operation.start(0);
+  Action done = operation.on_transport_result(response(403, "<Error/>"), 1);
+  ASSERT_TRUE(done.error.has_value());
+  EXPECT_EQ(done.error->message.rfind("The storage host answered HTTP 403", 0), 0u) << done.error->message;
+}
