@@ -310,7 +310,7 @@ function syncWithHash() {
       rows.delete(id);
     }
   }
-  addIds(wanted);
+  addIdsFromAddress(wanted);
   // Follow the order of the address.
   const ordered = wanted.filter((id, index) => rows.has(id) && wanted.indexOf(id) === index);
   const reordered = ordered.map((id) => [id, rows.get(id)]);
@@ -1054,11 +1054,30 @@ function onAddSubmit(event) {
   const parts = [];
   if (added.length) parts.push(`Added ${plural(added.length, 'dataset')}.`);
   if (duplicates) parts.push(`${plural(duplicates, 'id was', 'ids were')} already in the list.`);
-  if (tooLong) parts.push(`${plural(tooLong, 'id was', 'ids were')} skipped: longer than ${MAX_ID_LENGTH} characters.`);
-  if (overLimit) parts.push(`${plural(overLimit, 'id was', 'ids were')} skipped: the list holds at most ${MAX_IDS}.`);
+  parts.push(...skippedMessages({ tooLong, overLimit }));
   els.addMessage.textContent = parts.join(' ');
   els.addMessage.classList.toggle('form-message--error', added.length === 0);
   if (added.length) els.idsInput.value = '';
+}
+
+/**
+ * Sentences saying which ids addIds skipped and why.
+ * @param {{ tooLong: number, overLimit: number }} counts
+ * @returns {string[]}
+ */
+function skippedMessages({ tooLong, overLimit }) {
+  const parts = [];
+  if (tooLong) parts.push(`${plural(tooLong, 'id was', 'ids were')} skipped: longer than ${MAX_ID_LENGTH} characters.`);
+  if (overLimit) parts.push(`${plural(overLimit, 'id was', 'ids were')} skipped: the list holds at most ${MAX_IDS}.`);
+  return parts;
+}
+
+/** Adds the ids of the address, saying so when some of them do not fit (a shared link loses nothing silently). */
+function addIdsFromAddress(ids) {
+  const skipped = skippedMessages(addIds(ids));
+  if (skipped.length === 0) return;
+  els.addMessage.textContent = `From the address: ${skipped.join(' ')}`;
+  els.addMessage.classList.add('form-message--error');
 }
 
 els.addForm.addEventListener('submit', onAddSubmit);
@@ -1090,7 +1109,7 @@ document.querySelector('.skip-link')?.addEventListener('click', (event) => {
 // ---------------------------------------------------------------------------------------------
 // Start
 
-addIds(idsFromHash(location.hash));
+addIdsFromAddress(idsFromHash(location.hash));
 writeHash();
 renderList();
 document.documentElement.dataset.ready = 'true';

@@ -308,6 +308,14 @@ test('demo datasets reach READY and ERROR with Watch on; Watch turns itself off'
   assert.deepEqual(issues.failedRequests, []);
 });
 
+test('a shared link with more ids than the list holds says what it skipped', { timeout: 60_000 }, async () => {
+  const ids = Array.from({ length: 520 }, (_, index) => `status-S${index}`);
+  const { page } = await openDashboard(server.url, { hash: `#ids=${ids.join(',')},${'x'.repeat(300)}` });
+  await waitUntil(async () => (await page.locator('li.dataset').count()) === 500, { message: 'the 500 rows' });
+  const message = await page.locator('#add-message').textContent();
+  assert.match(message, /From the address: 1 id was skipped: longer than \d+ characters\. 20 ids were skipped: the list holds at most 500\./);
+});
+
 test('Watch turns itself off once every dataset is terminal, without help', { timeout: 30_000 }, async () => {
   fastMock.reset();
   const { page, issues } = await openDashboard(server.url, { hash: '#ids=demo-ready,status-ERROR' });
