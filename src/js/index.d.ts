@@ -82,7 +82,7 @@ export interface StatusOptions {
   timeoutMs?: number | undefined;
   /**
    * Extra attempts after a retryable failure (network error, attempt timeout, HTTP 408, 429, 500,
-   * 502, 503, 504), a whole number, 0 or more. Default `2`.
+   * 502, 503, 504), a whole number from 0 to 1000. Default `2`.
    */
   maxRetries?: number | undefined;
   /**
