@@ -90,6 +90,14 @@ inline std::string json_escaped(std::string_view token) {
   return out;
 }
 
+/// Bodies the core refuses before any parsing, whatever nlohmann/json would make of them: a raw
+/// NUL byte anywhere (nlohmann would stop reading there), or a second byte order mark.
+inline bool refused_before_parsing(std::string_view body) {
+  constexpr std::string_view bom = "\xEF\xBB\xBF";
+  if (body.substr(0, 3) == bom) body.remove_prefix(3);
+  return body.substr(0, 3) == bom || body.find('\0') != std::string_view::npos;
+}
+
 /// Reference redaction: one left-to-right pass over the WHOLE text, replacing the token written
 /// in any spelling (ASCII letters in either case; any character also as the JSON escapes \/, \\,
 /// \" or \uXXXX below U+0080) by "[REDACTED]". Written independently of src/core: it decodes the

@@ -99,6 +99,10 @@ struct ExpectedFields {
 ExpectedFields expected_fields(std::string_view body) {
   ExpectedFields out;
   if (body.size() > prolific::max_body_bytes) return out;
+  if (fuzz::refused_before_parsing(body)) {
+    out.known = true;  // read as a body that is not JSON: reason phrase, no fields
+    return out;
+  }
   std::string_view text = body;
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   // Bodies nested past the limit are refused before parsing; keep the reference to shallow ones.

@@ -43,7 +43,7 @@ int json_depth(const nlohmann::json& value) {
 
 // What parse_status_body should return, worked out with nlohmann/json directly.
 bool expected_status(std::string_view body, std::string* status) {
-  if (body.size() > prolific::max_body_bytes) return false;
+  if (body.size() > prolific::max_body_bytes || fuzz::refused_before_parsing(body)) return false;
   if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
   nlohmann::json value = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
   if (value.is_discarded() || json_depth(value) > prolific::max_json_depth || !value.is_object()) return false;
