@@ -47,6 +47,13 @@ function start(args, env, { cwd } = {}) {
   return { child, done };
 }
 
+/** The promises of every run's output: no stack trace, and the token in neither stream. */
+function assertCleanOutput(result) {
+  assert.doesNotMatch(result.stderr, STACK_LINE);
+  assert.ok(!result.stdout.includes(TOKEN), 'token in stdout');
+  assert.ok(!result.stderr.includes(TOKEN), 'token in stderr');
+}
+
 describe('prolific-dataset-status CLI', () => {
   let mock;
   /** Environment pointing at the mock with the right token. */
@@ -54,12 +61,7 @@ describe('prolific-dataset-status CLI', () => {
   /** Runs the CLI to its end with `env` (or `customEnv`). */
   const run = (args, customEnv = env) => start(args, customEnv).done;
 
-  /** Asserts the common promises of every run: no stack trace, no token anywhere. */
-  const assertClean = (result) => {
-    assert.doesNotMatch(result.stderr, STACK_LINE);
-    assert.ok(!result.stdout.includes(TOKEN), 'token in stdout');
-    assert.ok(!result.stderr.includes(TOKEN), 'token in stderr');
-  };
+  const assertClean = assertCleanOutput;
 
   before(async () => {
     mock = await startMockProlific({ token: TOKEN, timeScale: 0.01 });
@@ -446,11 +448,9 @@ describe('prolific-dataset-status create and upload', () => {
   let dir;
   const run = (args, customEnv = env) => start(args, customEnv).done;
 
-  /** No stack trace, no token in any output, and the upload host never saw an Authorization header. */
+  /** assertCleanOutput, and the upload host never saw an Authorization header. */
   const assertClean = (result) => {
-    assert.doesNotMatch(result.stderr, STACK_LINE);
-    assert.ok(!result.stdout.includes(TOKEN), 'token in stdout');
-    assert.ok(!result.stderr.includes(TOKEN), 'token in stderr');
+    assertCleanOutput(result);
     assert.deepEqual(mock.tokenLeaks, []);
   };
 
