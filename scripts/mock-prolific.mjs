@@ -106,6 +106,14 @@ const DEMO_TIMELINES = {
   'demo-new': [['UNINITIALISED', Infinity]],
 };
 
+/** Names of the demo datasets, as GET …/datasets/{id} gives them. */
+const DEMO_NAMES = {
+  'demo-ready': 'Demo: READY after 10 s',
+  'demo-slow': 'Demo: READY after 25 s',
+  'demo-error': 'Demo: ERROR after 8 s',
+  'demo-new': 'Demo: never uploaded',
+};
+
 /** Fixed (unscaled) durations of the slow scenarios, in ms. */
 const SLOW_HEADERS_MS = 30_000;
 const SLOW_BODY_TOTAL_MS = 30_000;
@@ -641,8 +649,8 @@ export async function startMockProlific({
       return false;
     }
     sendJson(res, 200, {
-      id: datasetId, name: datasetId, workspace_id: 'mock-workspace', schema_version: 3, status,
-      total_datapoint_count: 0,
+      id: datasetId, name: DEMO_NAMES[datasetId] ?? `Fixed status ${status}`, workspace_id: 'mock-workspace',
+      schema_version: 3, status, total_datapoint_count: 0,
     });
     return true;
   }
