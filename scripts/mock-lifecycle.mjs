@@ -7,24 +7,33 @@
  *   GET  /api/v1/data-collection/datasets/{id}/imports/{import}   a V4 import job
  *   GET  /api/v1/data-collection/datasets/{id}/status             a created dataset's status
  *
+ * Every answer has the shape docs/openapi/prolific-datasets.yaml gives (tests/contract.test.mjs
+ * validates them): UUID ids, every documented field, record errors `{record_index, field?, reason}`.
+ *
  * Uploads go to a separate presigned-upload server on its own port (another origin), which
  * checks each URL's signature and refuses, and counts in `tokenLeaks`, any request that carries
  * an Authorization header. What an upload becomes depends on the dataset and the file:
  *   V3 (no schema): the status goes PROCESSING, then READY 2 s × time scale after the upload, or
  *     ERROR when the file holds the text "FAIL".
  *   V4 (schema given): the import job goes queued → processing → terminal over 2 s × time scale:
- *     every line a JSON object (.jsonl) or every row with as many cells as the header (.csv):
- *     complete; some bad: partial, with one error per bad line; none good: failed, with a reason;
- *     a dataset created with an empty schema object `{}` ends its imports in pending_schema.
+ *     every line a JSON object with no null value (.jsonl) or every row with as many cells as the
+ *     header (.csv): complete; some bad: partial, with one error per bad record (`record_index`
+ *     from 0, `field` for a null value); none good: failed, with a reason. A record identical to
+ *     one the dataset already holds (this file's earlier records included) counts in
+ *     `duplicate_count`, not in `accepted_count`. A dataset created with an empty
+ *     schema object `{}` ends its imports in pending_schema. V4 datasets have no status of their
+ *     own: `"status": null` on /status and in the dataset.
  * @module
  */
 import http from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 const DATASETS_PATH = '/api/v1/data-collection/datasets';
 const PROCESSING_SECONDS = 2;
 const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
-const CONTENT_TYPES = { csv: 'text/csv', jsonl: 'application/jsonl', zip: 'application/zip' };
+const CONTENT_TYPES = { csv: 'text/csv', jsonl: 'application/x-ndjson', zip: 'application/zip' };
+/** Who created the datasets, as a Prolific user id (24 hex digits). */
+const CREATED_BY = '65786062db3b35bcbeb07bcc';
 const V3_EXTENSIONS = ['csv', 'zip'];
 const V4_EXTENSIONS = ['csv', 'jsonl'];
 
@@ -46,33 +55,45 @@ function readBody(req, limit) {
 }
 
 /**
- * What a V4 file holds: one entry per data line, good or with a reason.
+ * What a V4 file holds: its records, good or with the reason they are refused.
  * @param {string} extension 'jsonl' or 'csv'
  * @param {string} text
- * @returns {{ accepted: number, errors: Array<{ row: number, message: string }> }}
+ * @returns {{ records: string[], errors: Array<{ record_index: number, field?: string, reason: string }> }}
+ *   `records` the accepted records' text; `record_index` counts records from 0 (a CSV's header
+ *   is not a record)
  */
 function checkRecords(extension, text) {
   const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
   const errors = [];
-  let accepted = 0;
+  const records = [];
   if (extension === 'jsonl') {
     lines.forEach((line, index) => {
+      let value;
       try {
-        const value = JSON.parse(line);
-        if (value && typeof value === 'object' && !Array.isArray(value)) accepted += 1;
-        else errors.push({ row: index + 1, message: 'The record is not a JSON object.' });
+        value = JSON.parse(line);
       } catch {
-        errors.push({ row: index + 1, message: 'The line is not valid JSON.' });
+        errors.push({ record_index: index, reason: 'The line is not valid JSON.' });
+        return;
       }
+      if (!value || typeof value !== 'object' || Array.isArray(value)) {
+        errors.push({ record_index: index, reason: 'The record is not a JSON object.' });
+        return;
+      }
+      const nullField = Object.keys(value).find((key) => value[key] === null);
+      if (nullField !== undefined) {
+        errors.push({ record_index: index, field: nullField, reason: 'The value must not be null.' });
+        return;
+      }
+      records.push(line);
     });
   } else {
     const width = (lines[0] ?? '').split(',').length;
     lines.slice(1).forEach((line, index) => {
-      if (line.split(',').length === width) accepted += 1;
-      else errors.push({ row: index + 2, message: `Expected ${width} cells.` });
+      if (line.split(',').length === width) records.push(line);
+      else errors.push({ record_index: index, reason: `Expected ${width} cells.` });
     });
   }
-  return { accepted, errors };
+  return { records, errors };
 }
 
 /**
@@ -91,12 +112,6 @@ export async function createLifecycle({ timeScale, later, sendJson, sendError })
   const pendingUploads = new Map();
   const uploads = [];
   const tokenLeaks = [];
-  let counter = 0;
-
-  const nextId = (prefix) => {
-    counter += 1;
-    return `${prefix}-${String(counter).padStart(4, '0')}-${randomBytes(4).toString('hex')}`;
-  };
   const processingMs = PROCESSING_SECONDS * 1000 * timeScale;
 
   const uploadServer = http.createServer((req, res) => {
@@ -159,20 +174,35 @@ export async function createLifecycle({ timeScale, later, sendJson, sendError })
       later(processingMs, () => { dataset.status = text.includes('FAIL') ? 'ERROR' : 'READY'; });
       return;
     }
-    job.status = 'queued';
-    later(processingMs / 2, () => { job.status = 'processing'; });
+    const update = (fields) => Object.assign(job, fields, { updated_at: new Date().toISOString() });
+    update({ status: 'queued' });
+    later(processingMs / 2, () => update({ status: 'processing' }));
     later(processingMs, () => {
       if (dataset.schemaIsEmpty) {
-        job.status = 'pending_schema';
+        update({ status: 'pending_schema' });
         return;
       }
-      const { accepted, errors } = checkRecords(extension, text);
-      if (accepted === 0) {
-        Object.assign(job, { status: 'failed', reason: 'The file could not be parsed: no valid record.' });
+      const { records, errors } = checkRecords(extension, text);
+      let duplicates = 0;
+      const fresh = [];
+      for (const record of records) {
+        if (dataset.records.has(record)) {
+          duplicates += 1;
+        } else {
+          dataset.records.add(record);
+          fresh.push(record);
+        }
+      }
+      dataset.total_datapoint_count = dataset.records.size;
+      if (records.length === 0) {
+        update({ status: 'failed', reason: 'The file could not be parsed: no valid record.' });
       } else if (errors.length > 0) {
-        Object.assign(job, { status: 'partial', accepted_count: accepted, rejected_count: errors.length, errors });
+        update({
+          status: 'partial', accepted_count: fresh.length, rejected_count: errors.length,
+          duplicate_count: duplicates, errors,
+        });
       } else {
-        Object.assign(job, { status: 'complete', accepted_count: accepted });
+        update({ status: 'complete', accepted_count: fresh.length, rejected_count: 0, duplicate_count: duplicates });
       }
     });
   }
@@ -200,24 +230,26 @@ export async function createLifecycle({ timeScale, later, sendJson, sendError })
     }
     const v4 = input.schema !== undefined;
     const dataset = {
-      id: nextId('dataset'),
+      id: randomUUID(),
       name: input.name,
       workspace_id: input.workspace_id,
       created_at: new Date().toISOString(),
-      created_by: 'mock-researcher',
+      created_by: CREATED_BY,
       total_datapoint_count: 0,
       schema_version: v4 ? 4 : 3,
-      status: 'UNINITIALISED',
-      schema: v4 ? input.schema : undefined,
+      // V4 datasets have no status of their own: their progress lives in their import jobs.
+      status: v4 ? null : 'UNINITIALISED',
+      ...(v4 ? { schema: input.schema } : {}),
       schemaIsEmpty: v4 && Object.keys(input.schema).length === 0,
       importIds: [],
+      records: new Set(),
     };
     datasets.set(dataset.id, dataset);
     sendJson(res, 201, publicDataset(dataset));
   }
 
   function publicDataset(dataset) {
-    const { schemaIsEmpty, importIds, ...fields } = dataset;
+    const { schemaIsEmpty, importIds, records, ...fields } = dataset;
     if (dataset.schema_version === 4) {
       fields.imports = importIds.map((id) => publicImport(imports.get(id)));
     }
@@ -251,10 +283,14 @@ export async function createLifecycle({ timeScale, later, sendJson, sendError })
     };
     let job;
     if (dataset.schema_version === 4) {
-      job = { id: nextId('import'), dataset_id: dataset.id, filename, status: 'uninitialised', extension };
-      imports.set(job.id, job);
-      dataset.importIds.push(job.id);
-      answer.import_id = job.id;
+      const now = new Date().toISOString();
+      job = {
+        import_id: randomUUID(), dataset_id: dataset.id, type: extension, filename, status: 'uninitialised',
+        created_at: now, updated_at: now, extension,
+      };
+      imports.set(job.import_id, job);
+      dataset.importIds.push(job.import_id);
+      answer.import_id = job.import_id;
     }
     pendingUploads.set(key, { dataset, job, extension, signature });
     sendJson(res, 201, answer);
@@ -292,8 +328,8 @@ export async function createLifecycle({ timeScale, later, sendJson, sendError })
         sendJson(res, 200, publicImport(job));
       }
     } else if (parts.length === 2 && parts[1] === 'status') {
-      // V4 datasets never report READY here: their readiness lives in their import jobs.
-      sendJson(res, 200, { status: dataset.schema_version === 4 ? 'UNINITIALISED' : dataset.status });
+      // V4 datasets have no status of their own: their readiness lives in their import jobs.
+      sendJson(res, 200, { status: dataset.status });
     } else {
       return false;
     }

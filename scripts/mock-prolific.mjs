@@ -28,6 +28,8 @@
  *   Fixed statuses
  *     status-<VALUE>        200 {"status":"<VALUE>"} (everything after the first dash),
  *                           e.g. status-READY, status-ERROR, status-SOMETHING_NEW
+ *     null-status           200 {"status": null} (a dataset without a status of its own: V4)
+ *     no-status             200 {} (the same: the reference marks `status` optional)
  *   API errors
  *     http-<code>           <code> (400-599) with an error body, title = reason phrase,
  *                           detail "Simulated <code>."
@@ -52,9 +54,7 @@
  *     not-json              200 hello
  *     truncated             200 {"status": "REA
  *     wrong-type            200 {"status": 5}
- *     null-status           200 {"status": null}
  *     empty-status          200 {"status": ""}
- *     no-status             200 {}
  *     array-body            200 []
  *     bom                   200, UTF-8 BOM then {"status":"READY"}
  *     duplicate-keys        200 {"status":"PROCESSING","status":"READY"}
@@ -78,19 +78,39 @@
  *     redirect-many-<n>     redirect-many-<n-1> ... redirect-many-0, which is 200 READY
  *   Anything else           404 "Dataset not found or you do not have permissions."
  *
+ * Every answer documented as valid has the shape docs/openapi/prolific-datasets.yaml gives
+ * (tests/contract.test.mjs validates them against it).
+ *
  * GET {url}/api/v1/data-collection/datasets/{id} answers a V3 dataset for the demo and
  * status-<VALUE> ids (holding the status above), and created datasets as below; others are 404.
+ * A fixed dataset's `id` there is a UUID (fixedDatasetUuid(name)); both endpoints accept that
+ * UUID in place of the name once the name has been read (the demo ids' UUIDs: from the start).
  *
  * Dataset lifecycle (creating datasets, upload URLs, a presigned-upload server on its own port,
  * V4 import jobs): see scripts/mock-lifecycle.mjs.
  */
 
 import http from 'node:http';
+import { createHash } from 'node:crypto';
+import { parseArgs as parseCommandLine } from 'node:util';
 import { closeOnSignal, isMainModule } from './program.mjs';
 import { createLifecycle } from './mock-lifecycle.mjs';
 
 /** Dataset ids whose status moves over time (see the header comment). */
 export const DEMO_DATASET_IDS = ['demo-ready', 'demo-slow', 'demo-error', 'demo-new'];
+
+/**
+ * The UUID a fixed dataset (demo-*, status-<VALUE>) answers as its `id` on GET …/datasets/{id}:
+ * Prolific's dataset ids are UUIDs. Derived from the name (SHA-1, laid out as a version 5 UUID),
+ * so it is the same in every run; /status and GET …/datasets/{uuid} accept it as well as the name.
+ * @param {string} name a scenario id, e.g. 'demo-ready'
+ * @returns {string}
+ */
+export function fixedDatasetUuid(name) {
+  const hex = createHash('sha1').update(`prolific-dataset-status mock: ${name}`).digest('hex');
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
 
 /** Path of one dataset, below the server's path prefix. */
 const DATASET_PATH_PATTERN = /^\/api\/v1\/data-collection\/datasets\/([^/]+)$/;
@@ -113,6 +133,11 @@ const DEMO_NAMES = {
   'demo-error': 'Demo: ERROR after 8 s',
   'demo-new': 'Demo: never uploaded',
 };
+
+/** Owner, workspace and size of the fixed datasets, in Prolific's id formats. */
+const DEMO_CREATED_BY = '65786062db3b35bcbeb07bcc';
+const DEMO_WORKSPACE_ID = '6278acb09062db3b35bcbeb0';
+const DEMO_DATAPOINTS = 120;
 
 /** Fixed (unscaled) durations of the slow scenarios, in ms. */
 const SLOW_HEADERS_MS = 30_000;
@@ -544,6 +569,10 @@ export async function startMockProlific({
   const requests = [];
   const counts = new Map();
   const firstReads = new Map();
+  const startedAt = new Map();
+  /** UUID of a fixed dataset → its scenario name. */
+  const aliases = new Map(DEMO_DATASET_IDS.map((name) => [fixedDatasetUuid(name), name]));
+  const scenarioName = (id) => aliases.get(id) ?? id;
   const handlers = new Map();
   const timers = new Set();
   const sockets = new Set();
@@ -621,7 +650,7 @@ export async function startMockProlific({
       sendError(res, 400, { title: 'Bad Request', detail: 'The dataset id is not valid percent-encoding.' });
       return;
     }
-    answerStatus(datasetId, req, res);
+    answerStatus(scenarioName(datasetId), req, res);
   }
 
   /**
@@ -634,7 +663,7 @@ export async function startMockProlific({
     if (!match || req.method !== 'GET') return false;
     let datasetId;
     try {
-      datasetId = decodeURIComponent(match[1]);
+      datasetId = scenarioName(decodeURIComponent(match[1]));
     } catch {
       return false;
     }
@@ -648,9 +677,13 @@ export async function startMockProlific({
     } else {
       return false;
     }
+    if (!startedAt.has(datasetId)) startedAt.set(datasetId, new Date().toISOString());
+    const id = fixedDatasetUuid(datasetId);
+    aliases.set(id, datasetId);
     sendJson(res, 200, {
-      id: datasetId, name: DEMO_NAMES[datasetId] ?? `Fixed status ${status}`, workspace_id: 'mock-workspace',
-      schema_version: 3, status, total_datapoint_count: 0,
+      id, name: DEMO_NAMES[datasetId] ?? `Fixed status ${status}`,
+      created_at: startedAt.get(datasetId), created_by: DEMO_CREATED_BY, workspace_id: DEMO_WORKSPACE_ID,
+      schema_version: 3, status, total_datapoint_count: status === 'READY' ? DEMO_DATAPOINTS : 0,
     });
     return true;
   }
@@ -708,6 +741,7 @@ export async function startMockProlific({
       requests.length = 0;
       counts.clear();
       firstReads.clear();
+      startedAt.clear();
       lifecycle.reset();
     },
 
@@ -724,27 +758,32 @@ export async function startMockProlific({
 }
 
 /**
- * Parses the command line of the mock.
+ * Parses the command line of the mock (node:util parseArgs, strict).
  * @param {string[]} argv arguments after the script name.
  * @returns {{ host: string, port: number, token: string|null, timeScale: number, help: boolean }}
  * @throws {Error} on an unknown flag or a bad value (message fit for the user).
  */
 function parseArgs(argv) {
-  const options = { host: '127.0.0.1', port: 8081, token: 'mock-token', timeScale: 1, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      if (i + 1 >= argv.length) throw new Error(`${flag} needs a value`);
-      return argv[++i];
-    };
-    if (flag === '--help' || flag === '-h') options.help = true;
-    else if (flag === '--port') options.port = Number(value());
-    else if (flag === '--host') options.host = value();
-    else if (flag === '--token') options.token = value();
-    else if (flag === '--no-token') options.token = null;
-    else if (flag === '--time-scale') options.timeScale = Number(value());
-    else throw new Error(`unknown argument: ${flag}`);
-  }
+  const { values } = parseCommandLine({
+    args: argv,
+    options: {
+      help: { type: 'boolean', short: 'h', default: false },
+      port: { type: 'string', default: '8081' },
+      host: { type: 'string', default: '127.0.0.1' },
+      token: { type: 'string', default: 'mock-token' },
+      'no-token': { type: 'boolean', default: false },
+      'time-scale': { type: 'string', default: '1' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const options = {
+    host: values.host,
+    port: /^\d+$/.test(values.port) ? Number(values.port) : NaN,
+    token: values['no-token'] ? null : values.token,
+    timeScale: values['time-scale'].trim() === '' ? NaN : Number(values['time-scale']),
+    help: values.help,
+  };
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
     throw new Error('--port must be an integer from 0 to 65535');
   }

@@ -91,8 +91,14 @@ describe('getDatasetStatus', () => {
     assert.equal(html.title, 'Bad Gateway');
   });
 
+  test('a dataset without a status of its own ({"status": null} or {}) resolves with status null', async () => {
+    for (const datasetId of ['null-status', 'no-status']) {
+      assert.deepEqual(await getDatasetStatus(datasetId, options), { datasetId, status: null });
+    }
+  });
+
   test('a 200 that is not the documented shape rejects with InvalidResponseError', async () => {
-    for (const datasetId of ['no-status', 'not-json', 'truncated', 'wrong-type', 'html-200']) {
+    for (const datasetId of ['empty-status', 'not-json', 'truncated', 'wrong-type', 'html-200', 'array-body']) {
       const error = await getDatasetStatus(datasetId, options).catch((caught) => caught);
       assert.ok(error instanceof InvalidResponseError, datasetId);
       assert.equal(error.httpStatus, 200);

@@ -521,7 +521,7 @@ describe('prolific-dataset-status create and upload', () => {
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stderr, '');
       const [idLine, statusLine] = result.stdout.trim().split('\n');
-      const id = /^id=\[(dataset-[\w-]+)\]$/.exec(idLine)?.[1];
+      const id = /^id=\[([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\]$/.exec(idLine)?.[1];
       assert.ok(id, idLine);
       assert.deepEqual(JSON.parse(statusLine), { datasetId: id, status: 'UNINITIALISED' });
       const post = mock.requests.find((r) => r.method === 'POST');
@@ -532,7 +532,7 @@ describe('prolific-dataset-status create and upload', () => {
       const result = await run(['create', '--name=Reviews', '--workspace=ws-1']);
       assertClean(result);
       assert.equal(result.code, 0);
-      assert.match(result.stdout, /^dataset-[\w-]+\n$/);
+      assert.match(result.stdout, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\n$/);
       assert.equal(result.stderr, '');
     });
 
@@ -543,7 +543,7 @@ describe('prolific-dataset-status create and upload', () => {
       assert.equal(result.stderr, '');
       assert.equal(result.stdout.trim().split('\n').length, 1);
       const dataset = JSON.parse(result.stdout);
-      assert.match(dataset.id, /^dataset-/);
+      assert.match(dataset.id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       assert.equal(Object.keys(dataset)[0], 'id');
       assert.equal(dataset.name, 'Typed');
       assert.equal(dataset.workspaceId, 'ws-2');
@@ -627,7 +627,7 @@ describe('prolific-dataset-status create and upload', () => {
       assert.equal(result.stderr, '');
       const out = fields(result.stdout);
       assert.equal(out.dataset, id);
-      assert.match(out.import, /^import-/);
+      assert.match(out.import, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       assert.equal(out.file, 'reviews.jsonl');
       assert.equal(out.bytes, String(GOOD_JSONL.length));
       assert.equal(out.status, undefined);
@@ -654,7 +654,7 @@ describe('prolific-dataset-status create and upload', () => {
       const out = fields(result.stdout);
       assert.equal(out.status, 'complete');
       assert.equal(out.accepted, '3');
-      assert.match(out.import, /^import-/);
+      assert.match(out.import, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     });
 
     test('--wait, V4 partial: exit 0, counts and record errors on stderr', async () => {
@@ -668,7 +668,7 @@ describe('prolific-dataset-status create and upload', () => {
       assert.equal(out.rejected, '2');
       const lines = result.stderr.trim().split('\n');
       assert.match(lines[0], new RegExp(`dataset "${id}", import "${out.import}": .*2 records accepted, 2 rejected`));
-      assert.deepEqual(lines.slice(1), ['  row 2: The line is not valid JSON.', '  row 3: The record is not a JSON object.']);
+      assert.deepEqual(lines.slice(1), ['  record 2: The line is not valid JSON.', '  record 3: The record is not a JSON object.']);
     });
 
     test('--wait, V4 partial with many bad records: the first 10 errors, then how many more', async () => {
@@ -684,7 +684,7 @@ describe('prolific-dataset-status create and upload', () => {
       assert.equal(job.errors.length, 13);
       const lines = result.stderr.trim().split('\n');
       assert.match(lines[0], /1 record accepted, 13 rejected\. Record errors \(first 10\):/);
-      assert.equal(lines.filter((line) => /^ {2}row \d+:/.test(line)).length, 10);
+      assert.equal(lines.filter((line) => /^ {2}record \d+:/.test(line)).length, 10);
       assert.equal(lines.at(-1), '  (3 more)');
     });
 

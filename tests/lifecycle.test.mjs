@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   createDataset, getDataset, getUploadUrl, uploadDatasetFile, getImportStatus, waitForImport, uploadAndWait, createClient,
-  getDatasetStatus, ProlificApiError, InvalidResponseError, DatasetProcessingError, TimeoutError, TERMINAL_IMPORT_STATUSES,
+  getDatasetStatus, waitForDataset, ProlificError, ProlificApiError, InvalidResponseError, DatasetProcessingError, TimeoutError, TERMINAL_IMPORT_STATUSES,
   NetworkError,
 } from '../src/js/node.js';
 import { TOKEN, assertNoSecret, startMock } from './support/mock.mjs';
@@ -16,12 +16,16 @@ before(async () => ({ mock, options } = await startMock({ timeScale: 0.02 })));
 after(() => mock.close());
 
 const V4_SCHEMA = { fields: [{ name: 'text', type: 'string' }] };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const DATE_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 const requestsTo = (fragment) => mock.requests.filter((request) => request.path.includes(fragment));
 
 describe('createDataset', () => {
   test('creates V3 and V4 datasets', async () => {
     const v3 = await createDataset({ name: 'Reviews', workspaceId: 'ws-1' }, options);
-    assert.match(v3.id, /^dataset-/);
+    assert.match(v3.id, UUID);
+    assert.match(v3.createdAt, DATE_TIME);
+    assert.equal(typeof v3.createdBy, 'string');
     assert.equal(v3.name, 'Reviews');
     assert.equal(v3.workspaceId, 'ws-1');
     assert.equal(v3.schemaVersion, 3);
@@ -56,20 +60,27 @@ describe('V4: upload URL, upload, import job', () => {
     assert.equal(target.datasetId, dataset.id);
     assert.equal(target.httpMethod, 'PUT');
     assert.ok(target.uploadUrl.startsWith(mock.uploadServerUrl));
-    assert.equal(target.contentType, 'application/jsonl');
-    assert.match(target.importId, /^import-/);
+    assert.equal(target.contentType, 'application/x-ndjson');
+    assert.equal(target.contentTypeSource, 'api');
+    assert.match(target.importId, UUID);
     assert.equal((await getImportStatus(dataset.id, target.importId, options)).status, 'uninitialised');
     const file = '{"text":"a"}\n{"text":"b"}\n{"text":"c"}\n';
     const uploaded = await uploadDatasetFile(target, file, { timeoutMs: 5000 });
     assert.deepEqual(uploaded, { datasetId: dataset.id, bytes: file.length, httpStatus: 200 });
     const upload = mock.uploads.at(-1);
     assert.equal(upload.bytes, file.length);
-    assert.equal(upload.contentType, 'application/jsonl');
+    assert.equal(upload.contentType, 'application/x-ndjson');
     const reads = [];
     const job = await waitForImport(dataset.id, target.importId, {
       ...options, intervalMs: 10, onStatus: (read, meta) => reads.push([read.status, meta.attempt]),
     });
-    assert.deepEqual(job, { datasetId: dataset.id, importId: target.importId, status: 'complete', acceptedCount: 3 });
+    const { createdAt, updatedAt, ...rest } = job;
+    assert.deepEqual(rest, {
+      datasetId: dataset.id, importId: target.importId, type: 'jsonl', filename: 'reviews.jsonl', status: 'complete',
+      acceptedCount: 3, rejectedCount: 0, duplicateCount: 0,
+    });
+    assert.match(createdAt, DATE_TIME);
+    assert.ok(updatedAt >= createdAt);
     assert.deepEqual(reads.at(-1), ['complete', reads.length]);
     assert.deepEqual(mock.tokenLeaks, []);
   });
@@ -77,12 +88,22 @@ describe('V4: upload URL, upload, import job', () => {
   test('partial carries counts and record errors; failed carries a reason', async () => {
     const dataset = await createDataset({ name: 'Typed', workspaceId: 'ws', schema: V4_SCHEMA }, options);
     const partial = await uploadAndWait({
-      datasetId: dataset.id, filename: 'mixed.jsonl', data: '{"text":"ok"}\nnot json\n[1]\n{"text":"ok"}\n',
+      datasetId: dataset.id, filename: 'mixed.jsonl',
+      data: '{"text":"ok"}\nnot json\n[1]\n{"text":"ok"}\n{"text":null}\n{"text":"new"}\n',
     }, { ...options, intervalMs: 10 });
     assert.equal(partial.status, 'partial');
     assert.equal(partial.acceptedCount, 2);
-    assert.equal(partial.rejectedCount, 2);
-    assert.deepEqual(partial.errors, ['row 2: The line is not valid JSON.', 'row 3: The record is not a JSON object.']);
+    assert.equal(partial.rejectedCount, 3);
+    assert.equal(partial.duplicateCount, 1);
+    assert.deepEqual(partial.errors, [
+      'record 2: The line is not valid JSON.', 'record 3: The record is not a JSON object.',
+      'record 5, field "text": The value must not be null.',
+    ]);
+    assert.deepEqual(partial.recordErrors, [
+      { recordIndex: 1, reason: 'The line is not valid JSON.' },
+      { recordIndex: 2, reason: 'The record is not a JSON object.' },
+      { recordIndex: 4, field: 'text', reason: 'The value must not be null.' },
+    ]);
     const failed = await uploadAndWait({ datasetId: dataset.id, filename: 'bad.jsonl', data: new TextEncoder().encode('x\ny\n') },
       { ...options, intervalMs: 10 });
     assert.equal(failed.status, 'failed');
@@ -109,10 +130,14 @@ describe('V4: upload URL, upload, import job', () => {
     const read = await getDataset(dataset.id, options);
     assert.equal(read.id, dataset.id);
     assert.equal(read.schemaVersion, 4);
-    assert.deepEqual(read.imports, [
-      { id: first.importId, filename: 'one.jsonl', status: 'complete', acceptedCount: 1 },
-      { id: second.importId, filename: 'two.csv', status: 'uninitialised' },
+    assert.equal(read.status, undefined, 'a V4 dataset has no status of its own');
+    const withoutTimes = read.imports.map(({ createdAt, updatedAt, ...rest }) => rest);
+    assert.deepEqual(withoutTimes, [
+      { importId: first.importId, type: 'jsonl', filename: 'one.jsonl', status: 'complete', acceptedCount: 1,
+        rejectedCount: 0, duplicateCount: 0 },
+      { importId: second.importId, type: 'csv', filename: 'two.csv', status: 'uninitialised' },
     ]);
+    for (const job of read.imports) assert.match(job.createdAt, DATE_TIME);
     const legacy = await getDataset((await createDataset({ name: 'L', workspaceId: 'ws' }, options)).id, options);
     assert.equal(legacy.imports, undefined);
     assert.equal(legacy.status, 'UNINITIALISED');
@@ -196,11 +221,44 @@ describe('upload safety', () => {
     }
   });
 
-  test('V4 datasets never report READY on /status', async () => {
+  test('V4 datasets have no status of their own: null on /status, and waitForDataset says so at once', async () => {
     const dataset = await createDataset({ name: 'Typed', workspaceId: 'ws', schema: V4_SCHEMA }, options);
     await uploadAndWait({ datasetId: dataset.id, filename: 'a.jsonl', data: '{"text":"a"}\n' }, { ...options, intervalMs: 10 });
-    assert.equal((await getDatasetStatus(dataset.id, options)).status, 'UNINITIALISED');
+    assert.deepEqual(await getDatasetStatus(dataset.id, options), { datasetId: dataset.id, status: null });
     assert.equal(requestsTo('/upload-url/').length > 0, true);
+    mock.reset();
+    const reads = [];
+    const error = await waitForDataset(dataset.id, { ...options, intervalMs: 10, deadlineMs: 60_000,
+      onStatus: (read) => reads.push(read) }).catch((caught) => caught);
+    assert.ok(error instanceof ProlificError, String(error));
+    assert.equal(error.name, 'ProlificError');
+    assert.equal(error.datasetId, dataset.id);
+    assert.equal(error.status, null);
+    assert.match(error.message, /has no status of its own/);
+    assert.match(error.message, /V4/);
+    assert.match(error.message, /import jobs/);
+    assert.equal(requestsTo('/status').length, 1, 'one read, no polling');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(reads, [{ datasetId: dataset.id, status: null }]);
+  });
+
+  test('an upload-URL answer without content_type: the type of the file name, or a clear error', async () => {
+    const dataset = await createDataset({ name: 'Typed', workspaceId: 'ws', schema: V4_SCHEMA }, options);
+    const real = await getUploadUrl(dataset.id, 'a.jsonl', options);
+    const answer = JSON.stringify({ upload_url: real.uploadUrl, http_method: 'PUT', import_id: real.importId });
+    const server = await startAnswerServer(answer);
+    try {
+      const inferred = await getUploadUrl(dataset.id, 'reviews.JSONL', { ...options, baseUrl: server.url });
+      assert.equal(inferred.contentType, 'application/x-ndjson');
+      assert.equal(inferred.contentTypeSource, 'filename');
+      assert.equal((await getUploadUrl(dataset.id, 'r.csv', { ...options, baseUrl: server.url })).contentType, 'text/csv');
+      const refused = await getUploadUrl(dataset.id, 'notes.txt', { ...options, baseUrl: server.url })
+        .catch((caught) => caught);
+      assert.ok(refused instanceof InvalidResponseError, String(refused));
+      assert.match(refused.message, /content_type/);
+    } finally {
+      server.close();
+    }
   });
 });
 
@@ -293,3 +351,15 @@ describe('uploads under hostile storage hosts and callers', () => {
     await assert.rejects(createDataset({ name: 'n', workspaceId: 'w', schema: deep }, options), /nested deeper than/);
   });
 });
+
+/** A loopback server that answers every request 201 with `body` (an upload-URL answer). */
+async function startAnswerServer(body) {
+  const { createServer } = await import('node:http');
+  const server = createServer((req, res) => {
+    req.resume();
+    res.writeHead(201, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+}

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { startMockProlific, DEMO_DATASET_IDS } from '../scripts/mock-prolific.mjs';
+import { startMockProlific, DEMO_DATASET_IDS, fixedDatasetUuid } from '../scripts/mock-prolific.mjs';
 import { startServer } from '../scripts/serve.mjs';
 
 const STATUS_PREFIX = '/api/v1/data-collection/datasets';
@@ -512,13 +512,15 @@ describe('dev server (serve.mjs)', () => {
     const forwardedDataset = await datasetRes.json();
     assert.equal(forwardedDataset.id, dataset.id);
     assert.equal(forwardedDataset.schema_version, 4);
-    assert.deepEqual(forwardedDataset.imports.map((job) => [job.id, job.filename, job.status]),
+    assert.deepEqual(forwardedDataset.imports.map((job) => [job.import_id, job.filename, job.status]),
       [[upload.import_id, 'a.jsonl', 'uninitialised']]);
 
     const jobRes = await fetch(`${server.url}${STATUS_PREFIX}/${dataset.id}/imports/${upload.import_id}`, { headers });
     assert.equal(jobRes.status, 200);
-    assert.deepEqual(await jobRes.json(),
-      { id: upload.import_id, dataset_id: dataset.id, filename: 'a.jsonl', status: 'uninitialised' });
+    const { created_at: createdAt, updated_at: updatedAt, ...job } = await jobRes.json();
+    assert.deepEqual(job,
+      { import_id: upload.import_id, dataset_id: dataset.id, type: 'jsonl', filename: 'a.jsonl', status: 'uninitialised' });
+    assert.equal(createdAt, updatedAt);
 
     // Errors pass through: an unknown import job, a dataset the endpoint does not know.
     const noJob = await fetch(`${server.url}${STATUS_PREFIX}/${dataset.id}/imports/import-nope`);
@@ -536,7 +538,7 @@ describe('dev server (serve.mjs)', () => {
     ]);
     // The demo and status-<VALUE> ids read as V3 datasets, as real datasets do.
     const demo = await (await fetch(`${server.url}${STATUS_PREFIX}/status-PROCESSING`)).json();
-    assert.deepEqual([demo.id, demo.schema_version, demo.status], ['status-PROCESSING', 3, 'PROCESSING']);
+    assert.deepEqual([demo.id, demo.schema_version, demo.status], [fixedDatasetUuid('status-PROCESSING'), 3, 'PROCESSING']);
     for (const forwarded of server.mock.requests) {
       assert.equal(forwarded.headers.authorization, 'Token mock-token');
       assert.equal(forwarded.headers.cookie, undefined);

@@ -365,7 +365,7 @@ describe('the npm package', () => {
     }, null, 2));
     await writeFile(path.join(pack.projectDir, 'consumer.ts'), [
       `import { getDatasetStatus, waitForDataset, ProlificApiError, type DatasetStatus } from '${PACKAGE_NAME}';`,
-      'const status: DatasetStatus = (await getDatasetStatus(\'id\', { timeoutMs: 1000 })).status;',
+      'const status: DatasetStatus | null = (await getDatasetStatus(\'id\', { timeoutMs: 1000 })).status;',
       'const ready: \'READY\' = (await waitForDataset(\'id\')).status;',
       'const error: number = new ProlificApiError(\'x\', { httpStatus: 404, title: \'\', detail: \'\' }).httpStatus;',
       'export { status, ready, error };',

@@ -51,21 +51,64 @@ void put_count(json& out, const char* key, const json& source, const char* sourc
 
 std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-// One readable line for an entry of an import job's `errors`.
-std::string describe_import_error(const json& entry) {
-  if (!entry.is_object()) return detail::flatten_detail(entry, 1);
-  std::string where;
-  for (const char* key : {"row", "line", "record", "index"}) {
-    if (auto number = integer_field(entry, key)) {
-      where = std::string(key) + " " + std::to_string(*number) + ": ";
-      break;
+// Longest readable text kept for one record error or a reason, in bytes.
+constexpr std::size_t max_error_text_bytes = 1000;
+
+// One entry of an import job's `errors` (docs/openapi `ImportRecordError`: {record_index (0-based),
+// field?, reason}) read into {"recordIndex"?, "field"?, "reason"} and one readable line,
+// `record 3, field "text": reason`, where N counts records from 1 (record_index + 1). An entry of
+// another shape keeps its text as the reason and has no recordIndex.
+std::pair<json, std::string> read_record_error(const json& entry, std::string_view token) {
+  json structured = json::object();
+  std::string field;
+  std::string reason;
+  std::optional<long long> index;
+  if (entry.is_object()) {
+    index = integer_field(entry, "record_index");
+    if (index && *index < 0) index.reset();
+    field = detail::truncate_utf8(redact(string_field(entry, "field"), token), max_error_text_bytes);
+    reason = string_field(entry, "reason");
+    if (reason.empty()) {
+      if (auto nested = entry.find("reason"); nested != entry.end() && !nested->is_null()) {
+        reason = detail::flatten_detail(*nested, 1);
+      }
     }
+    if (reason.empty() && !index) {
+      json rest = entry;
+      rest.erase("field");
+      reason = detail::flatten_detail(rest, 1);
+    }
+  } else {
+    reason = detail::flatten_detail(entry, 1);
   }
-  json rest = entry;
-  for (const char* key : {"row", "line", "record", "index"}) rest.erase(key);
-  std::string message = string_field(entry, "message");
-  if (message.empty()) message = string_field(entry, "error");
-  return where + (message.empty() ? detail::flatten_detail(rest, 1) : message);
+  reason = detail::truncate_utf8(redact(reason, token), max_error_text_bytes);
+  std::string line;
+  if (index) {
+    line = "record " + std::to_string(*index + 1);
+    structured["recordIndex"] = *index;
+  }
+  if (!field.empty()) {
+    line += (line.empty() ? "field \"" : ", field \"") + field + "\"";
+    structured["field"] = field;
+  }
+  if (!line.empty()) line += ": ";
+  line += reason.empty() ? std::string("rejected") : reason;
+  structured["reason"] = reason;
+  return {std::move(structured), std::move(line)};
+}
+
+// The content type Prolific's upload URL answer gives for a file of that name (docs/openapi
+// `UploadUrl.content_type`): .csv text/csv, .jsonl application/x-ndjson, .zip application/zip
+// (letter case ignored), else "".
+std::string content_type_for(std::string_view filename) {
+  std::size_t dot = filename.rfind('.');
+  if (dot == std::string_view::npos) return "";
+  std::string extension;
+  for (char c : filename.substr(dot + 1)) extension += static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+  if (extension == "csv") return "text/csv";
+  if (extension == "jsonl") return "application/x-ndjson";
+  if (extension == "zip") return "application/zip";
+  return "";
 }
 
 }  // namespace
@@ -160,6 +203,7 @@ Result<json> read_dataset(int http_status, std::string_view body, std::string_vi
   put_string(out, "workspaceId", string_field(value, "workspace_id"), token);
   put_string(out, "status", string_field(value, "status"), token);
   put_string(out, "createdAt", string_field(value, "created_at"), token);
+  put_string(out, "createdBy", string_field(value, "created_by"), token);
   if (auto version = integer_field(value, "schema_version")) out["schemaVersion"] = *version;
   put_count(out, "totalDatapointCount", value, "total_datapoint_count");
   *source = std::move(value);
@@ -172,8 +216,6 @@ std::optional<json> read_import_job(const json& job, std::string_view token) {
   Result<ImportStatus> status = parse_import_status(200, dump(job), token);
   if (!status.ok()) return std::nullopt;
   json out = json::object();
-  put_string(out, "id", string_field(job, "id"), token);
-  put_string(out, "filename", string_field(job, "filename"), token);
   // Our own output, read back without the limits for untrusted bodies: once redacted (a short
   // token becomes "[REDACTED]") and re-escaped it can outgrow max_body_bytes, and the discarded
   // value parse_json gives then made update() throw, that is abort() under JSON_NOEXCEPTION.
@@ -207,7 +249,8 @@ Result<std::string> parse_dataset(int http_status, std::string_view body, std::s
   return dump(dataset.value());
 }
 
-Result<std::string> parse_upload_url(int http_status, std::string_view body, std::string_view token) {
+Result<std::string> parse_upload_url(int http_status, std::string_view body, std::string_view token,
+                                     std::string_view filename) {
   std::string problem;
   json value = detail::parse_json(body, &problem);
   auto failure = [&](const std::string& what) {
@@ -224,11 +267,21 @@ Result<std::string> parse_upload_url(int http_status, std::string_view body, std
   if (!origin.ok()) return failure("\"upload_url\" is not usable: " + origin.error().message);
   std::string method = string_field(value, "http_method");
   if (!method.empty() && method != "PUT") return failure("\"http_method\" is not PUT");
+  std::string content_type = string_field(value, "content_type");
+  std::string content_type_source = "api";
+  if (content_type.empty()) {
+    content_type = content_type_for(filename);
+    content_type_source = "filename";
+  }
+  if (content_type.empty()) {
+    return failure("it has no \"content_type\", and the file name's extension names none (.csv, .jsonl or .zip)");
+  }
   json out = json::object();
   out["uploadUrl"] = upload_url;
   out["httpMethod"] = "PUT";
   put_string(out, "expiresAt", string_field(value, "expires_at"), token);
-  put_string(out, "contentType", string_field(value, "content_type"), token);
+  out["contentType"] = redact(content_type, token);
+  out["contentTypeSource"] = content_type_source;
   put_string(out, "fileKey", string_field(value, "file_key"), token);
   put_string(out, "importId", string_field(value, "import_id"), token);
   return dump(out);
@@ -245,17 +298,27 @@ Result<ImportStatus> parse_import_status(int http_status, std::string_view body,
   std::string status = string_field(value, "status");
   if (status.empty()) return failure("it has no \"status\" string");
   json out = json::object();
+  put_string(out, "importId", string_field(value, "import_id"), token);
+  put_string(out, "type", string_field(value, "type"), token);
+  put_string(out, "filename", string_field(value, "filename"), token);
   out["status"] = redact(status, token);
   put_count(out, "acceptedCount", value, "accepted_count");
   put_count(out, "rejectedCount", value, "rejected_count");
+  put_count(out, "duplicateCount", value, "duplicate_count");
   if (auto errors = value.find("errors"); errors != value.end() && errors->is_array()) {
-    json list = json::array();
+    json lines = json::array();
+    json records = json::array();
     for (const json& entry : *errors) {
-      if (list.size() >= 1000) break;
-      list.push_back(detail::truncate_utf8(redact(describe_import_error(entry), token), 1000));
+      if (lines.size() >= 1000) break;
+      auto [structured, line] = read_record_error(entry, token);
+      lines.push_back(std::move(line));
+      records.push_back(std::move(structured));
     }
-    out["errors"] = std::move(list);
+    out["errors"] = std::move(lines);
+    out["recordErrors"] = std::move(records);
   }
+  put_string(out, "createdAt", string_field(value, "created_at"), token);
+  put_string(out, "updatedAt", string_field(value, "updated_at"), token);
   std::string reason = string_field(value, "reason");
   if (reason.empty()) {
     if (auto nested = value.find("reason"); nested != value.end() && !nested->is_null()) {

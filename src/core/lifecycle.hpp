@@ -57,26 +57,37 @@ Result<HttpRequest> build_upload_request(std::string_view upload_url, std::strin
 /// pending_schema (Prolific API reference, "Get Dataset Import Status").
 bool is_terminal_import_status(std::string_view status);
 
-/// Reads the 201 answer of dataset creation into JSON text
-/// `{"id", "name", "workspaceId"?, "status"?, "schemaVersion"?, "createdAt"?}`.
+/// Reads the 201 answer of dataset creation (docs/openapi `Dataset`) into JSON text
+/// `{"id", "name", "workspaceId"?, "status"?, "schemaVersion"?, "createdAt"?, "createdBy"?}`;
+/// `status` is left out when the API sends null or none (a V4 dataset). Unknown fields are ignored.
 /// Errors (invalid_response): not JSON, not an object, no non-empty string `id`.
 Result<std::string> parse_created_dataset(int http_status, std::string_view body, std::string_view token);
 
-/// Reads a dataset into JSON text: the fields of parse_created_dataset plus
-/// "totalDatapointCount"? and, for V4, "imports": [import job as parse_import_status, plus "id" and
-/// "filename" when given] (at most 1000).
+/// Reads a dataset (docs/openapi `Dataset`) into JSON text: the fields of parse_created_dataset
+/// plus "totalDatapointCount"? and, when the API lists them (V4), "imports": [import job as
+/// parse_import_status, each with its "importId"] (at most 1000; entries that are not import jobs
+/// are skipped).
 /// Errors (invalid_response): as parse_created_dataset.
 Result<std::string> parse_dataset(int http_status, std::string_view body, std::string_view token);
 
-/// Reads the answer of the upload-URL request into JSON text `{"uploadUrl", "httpMethod",
-/// "expiresAt"?, "contentType"?, "fileKey"?, "importId"?}`.
-/// Errors (invalid_response): no `upload_url` string that parse_presigned_url accepts, or an
-/// `http_method` other than "PUT".
-Result<std::string> parse_upload_url(int http_status, std::string_view body, std::string_view token);
+/// Reads the answer of the upload-URL request (docs/openapi `UploadUrl`) for a file named
+/// `filename` into JSON text `{"uploadUrl", "httpMethod", "expiresAt"?, "contentType",
+/// "contentTypeSource", "fileKey"?, "importId"?}`. `contentType` is the API's `content_type`
+/// ("contentTypeSource": "api"); an answer without one gets the type Prolific gives that file
+/// name's extension: .csv text/csv, .jsonl application/x-ndjson, .zip application/zip
+/// ("contentTypeSource": "filename"). The upload must carry it: presigned URLs may sign it.
+/// Errors (invalid_response): no `upload_url` string that parse_presigned_url accepts, an
+/// `http_method` other than "PUT", or no `content_type` with a file name of another extension.
+Result<std::string> parse_upload_url(int http_status, std::string_view body, std::string_view token,
+                                     std::string_view filename);
 
-/// Reads an import job into its status and JSON text `{"status", "acceptedCount"?,
-/// "rejectedCount"?, "errors"?: [string], "reason"?}`; each error entry is flattened to readable
-/// text (row or line first when the API gives one).
+/// Reads an import job (docs/openapi `ImportJob`, Prolific API reference "Get Dataset Import
+/// Status") into its status and JSON text `{"importId"?, "type"?, "filename"?, "status",
+/// "acceptedCount"?, "rejectedCount"?, "duplicateCount"?, "errors"?: [string],
+/// "recordErrors"?: [{"recordIndex"?, "field"?, "reason"}], "reason"?, "createdAt"?, "updatedAt"?}`.
+/// Each entry of the API's `errors` (`{record_index (0-based), field?, reason}`) gives one
+/// structured entry and one readable line, `record 3, field "text": reason` (records counted
+/// from 1: record_index + 1); at most 1000, each text cut to 1000 bytes. Unknown fields are ignored.
 /// Errors (invalid_response): no non-empty string `status`.
 struct ImportStatus {
   std::string status;

@@ -46,8 +46,10 @@ Result<StatusOperation> StatusOperation::create(std::string dataset_id, const Cl
 
 StatusOperation StatusOperation::for_request(RequestKind kind, HttpRequest request, std::string dataset_id,
                                              std::string subject, std::string token, int max_retries,
-                                             std::optional<WaitOptions> wait, std::uint64_t seed) {
+                                             std::optional<WaitOptions> wait, std::uint64_t seed,
+                                             std::string filename) {
   StatusOperation operation;
+  operation.filename_ = std::move(filename);
   operation.kind_ = kind;
   operation.dataset_id_ = std::move(dataset_id);
   operation.subject_ = std::move(subject);
@@ -181,9 +183,10 @@ Action StatusOperation::on_transport_result(const TransportResult& result, doubl
   };
   switch (kind_) {
     case RequestKind::dataset_status: {
-      Result<std::string> status = parse_status_body(result.http_status, result.body, token_);
+      Result<std::optional<std::string>> status = parse_status_body(result.http_status, result.body, token_);
       if (!status.ok()) return invalid(status.error());
-      return after_read(std::move(status.value()), "", now_ms);
+      if (!status.value()) return after_null_status(now_ms);
+      return after_read(std::move(*status.value()), "", now_ms);
     }
     case RequestKind::import_status: {
       Result<ImportStatus> job = parse_import_status(result.http_status, result.body, token_);
@@ -201,7 +204,7 @@ Action StatusOperation::on_transport_result(const TransportResult& result, doubl
       return finish_status("", std::move(created.value()));
     }
     case RequestKind::upload_url: {
-      Result<std::string> upload_url = parse_upload_url(result.http_status, result.body, token_);
+      Result<std::string> upload_url = parse_upload_url(result.http_status, result.body, token_, filename_);
       if (!upload_url.ok()) return invalid(upload_url.error());
       return finish_status("", std::move(upload_url.value()));
     }
@@ -258,6 +261,25 @@ Action StatusOperation::after_read(std::string status, std::string json, double 
                                  remaining);
     }
   }
+  action.report = std::move(report);
+  return action;
+}
+
+Action StatusOperation::after_null_status(double now_ms) {
+  failures_in_a_row_ = 0;
+  if (!wait_) {
+    Action action = finish_status("");
+    action.status_null = true;
+    return action;
+  }
+  ++reads_;
+  StatusReport report{"", "", reads_, now_ms - start_ms_};
+  report.status_null = true;
+  Error error = make_error(ErrorKind::no_status,
+                           "The " + subject_ +
+                               " has no status of its own (the API answered status null): it is a V4 dataset, "
+                               "which never reports READY; wait for its import jobs instead");
+  Action action = finish(std::move(error));
   action.report = std::move(report);
   return action;
 }

@@ -56,10 +56,11 @@ bool is_idempotent(RequestKind kind);
 
 /// A successful read handed to onStatus while waiting.
 struct StatusReport {
-  std::string status;
+  std::string status;     ///< dataset_status: "" when status_null
   std::string json;       ///< import_status: the whole import job as JSON text
   int attempt = 0;        ///< 1 for the first read
   double elapsed_ms = 0;  ///< since the wait started
+  bool status_null = false;  ///< dataset_status: the API sent no status (null or absent)
 };
 
 /// The next step. `report`, when present, goes to onStatus before the step is carried out.
@@ -74,20 +75,25 @@ struct Action {
   double delay_ms = 0;
   std::optional<StatusReport> report;
   std::optional<std::string> status;  ///< finish: dataset_status: the status; others: the status or ""
+  bool status_null = false;           ///< finish: dataset_status read no status (null or absent); status is ""
   std::string json;                   ///< finish: the result of other kinds as JSON text
   std::optional<Error> error;
 };
 
 /// One call to the API (with retries), or, with WaitOptions, polling until a terminal status:
-/// READY/ERROR for datasets, complete/partial/failed/pending_schema for import jobs.
+/// READY/ERROR for datasets, complete/partial/failed/pending_schema for import jobs. A wait on a
+/// dataset that reads no status (null or absent: a V4 dataset) ends at once with a no_status
+/// Error: such a dataset never reaches READY on /status and is waited for through its import jobs.
 class StatusOperation {
  public:
   /// Wraps an already built and checked `request` of `kind`. `subject` names what the call is
   /// about in messages (e.g. `dataset "abc"`); `dataset_id` fills Error::dataset_id.
-  /// `wait` is honoured for dataset_status and import_status only.
+  /// `wait` is honoured for dataset_status and import_status only. `filename` (upload_url only)
+  /// is the file the URL is for; it gives the content type when the answer has none.
   static StatusOperation for_request(RequestKind kind, HttpRequest request, std::string dataset_id,
                                      std::string subject, std::string token, int max_retries,
-                                     std::optional<WaitOptions> wait, std::uint64_t seed);
+                                     std::optional<WaitOptions> wait, std::uint64_t seed,
+                                     std::string filename = "");
 
   /// Validates the arguments and prepares the request (see build_status_request for the errors,
   /// plus invalid_argument for wait options that are negative or not finite, or an interval of 0).
@@ -111,6 +117,7 @@ class StatusOperation {
   Action send(double now_ms);
   Action finish(Error error);
   Action finish_status(std::string status, std::string json = "");
+  Action after_null_status(double now_ms);
   bool should_retry(const Error& error) const;
   Action after_failure(Error error, double now_ms);
   Action after_read(std::string status, std::string json, double now_ms);
@@ -123,6 +130,7 @@ class StatusOperation {
   std::string dataset_id_;
   std::string subject_;
   std::string token_;
+  std::string filename_;
   HttpRequest request_;
   int max_retries_ = 0;
   std::optional<WaitOptions> wait_;

@@ -321,7 +321,7 @@ std::string body_snippet(std::string_view body, std::string_view token) {
   return out;
 }
 
-Result<std::string> parse_status_body(int http_status, std::string_view body, std::string_view token) {
+Result<std::optional<std::string>> parse_status_body(int http_status, std::string_view body, std::string_view token) {
   auto failure = [&](const std::string& problem) {
     return detail::invalid_response(http_status, body, token, problem, "a dataset status");
   };
@@ -330,11 +330,12 @@ Result<std::string> parse_status_body(int http_status, std::string_view body, st
   if (value.is_discarded()) return failure(body.empty() ? "the body is empty" : problem);
   if (!value.is_object()) return failure("the JSON is not an object");
   auto status = value.find("status");
-  if (status == value.end()) return failure("it has no \"status\" field");
-  if (!status->is_string()) return failure("\"status\" is not a string");
+  // The reference marks `status` optional and nullable: a dataset without a status of its own.
+  if (status == value.end() || status->is_null()) return std::optional<std::string>();
+  if (!status->is_string()) return failure("\"status\" is not a string or null");
   const std::string& text = status->get_ref<const std::string&>();
   if (text.empty()) return failure("\"status\" is empty");
-  return redact(text, token);
+  return std::optional<std::string>(redact(text, token));
 }
 
 Error parse_error_response(int http_status, std::string_view body, std::optional<double> retry_after_ms,

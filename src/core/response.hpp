@@ -42,14 +42,17 @@ std::string redact(std::string text, std::string_view token);
 /// replaced by U+FFFD, after redaction of `token`. Always valid UTF-8.
 std::string body_snippet(std::string_view body, std::string_view token);
 
-/// Parses the body of a 2xx answer to `GET .../datasets/{id}/status` (Prolific API reference:
-/// `{"status": "UNINITIALISED" | "PROCESSING" | "READY" | "ERROR"}`).
+/// Parses the body of a 2xx answer to `GET .../datasets/{id}/status` (Prolific API reference,
+/// docs/openapi/prolific-datasets.yaml `DatasetStatus`: `{"status": "UNINITIALISED" | "PROCESSING"
+/// | "READY" | "ERROR" | null}`, the field optional). Other members are ignored.
 /// A leading UTF-8 byte order mark is skipped (RFC 8259 §8.1); with duplicate keys the last one
-/// wins, as in JavaScript's JSON.parse. Returns the status string, unchanged but redacted.
+/// wins, as in JavaScript's JSON.parse. Returns the status string, unchanged but redacted, or
+/// std::nullopt when the dataset has no status of its own (`"status": null` or no `status` field:
+/// a V4 dataset, whose progress lives in its import jobs).
 /// Errors (invalid_response, with http_status and body_snippet): a body larger than
 /// max_body_bytes, not JSON (syntax, invalid UTF-8, truncation), nested deeper than
-/// max_json_depth, not an object, without "status", or whose status is not a non-empty string.
-Result<std::string> parse_status_body(int http_status, std::string_view body, std::string_view token);
+/// max_json_depth, not an object, or whose status is neither null nor a non-empty string.
+Result<std::optional<std::string>> parse_status_body(int http_status, std::string_view body, std::string_view token);
 
 /// Reads a non-2xx answer into an api Error (JS: ProlificApiError).
 /// Understands Prolific's `{"error": {"status", "error_code", "title", "detail",

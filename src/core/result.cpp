@@ -10,6 +10,7 @@ const char* error_kind_name(ErrorKind kind) {
     case ErrorKind::timeout: return "timeout";
     case ErrorKind::invalid_response: return "invalid_response";
     case ErrorKind::dataset_processing: return "dataset_processing";
+    case ErrorKind::no_status: return "no_status";
   }
   return "invalid_argument";
 }

@@ -16,6 +16,8 @@ enum class ErrorKind {
   timeout,             ///< an attempt or a whole wait ran past its limit (JS: TimeoutError)
   invalid_response,    ///< 2xx whose body is not the documented shape (JS: InvalidResponseError)
   dataset_processing,  ///< waitForDataset read the status ERROR (JS: DatasetProcessingError)
+  no_status,           ///< waitForDataset read no status (null or absent): a V4 dataset, whose
+                       ///< progress lives in its import jobs (JS: ProlificError, status null)
 };
 
 /// Stable lower-case name of an ErrorKind, as handed to JavaScript ("api", "network", ...).
@@ -35,7 +37,7 @@ struct Error {
   std::string body_snippet;                 ///< invalid_response: at most 200 UTF-16 units
   std::string cause;                        ///< network: what the transport reported, if known
   double timeout_ms = 0;                    ///< timeout: the limit that was passed, in ms
-  std::string dataset_id;                   ///< dataset_processing, and every error of a read
+  std::string dataset_id;                   ///< dataset_processing, no_status, and every error of a read
   std::string status;                       ///< dataset_processing: the terminal status read
 };
 

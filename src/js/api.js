@@ -363,7 +363,8 @@ export function createApi({ loadModule, environmentDefaults }) {
    * exponential backoff.
    * @param {string} datasetId the dataset's id (sent percent-encoded, as one path segment)
    * @param {object} [options] token, baseUrl, timeoutMs (ms per attempt, 0 = none), maxRetries, signal
-   * @returns {Promise<{ datasetId: string, status: string }>}
+   * @returns {Promise<{ datasetId: string, status: string | null }>} `status` as the API sent it;
+   *   null when it sent `"status": null` or no `status` (a dataset without a status of its own: V4)
    * @throws {TypeError} bad arguments (nothing is sent)
    * @throws {ProlificApiError|NetworkError|TimeoutError|InvalidResponseError} see errors.js
    */
@@ -377,6 +378,11 @@ export function createApi({ loadModule, environmentDefaults }) {
    * @param {object} [options] the options of getDatasetStatus, and intervalMs, maxIntervalMs,
    *   deadlineMs (all ms) and onStatus(result, { attempt, elapsedMs })
    * @returns {Promise<{ datasetId: string, status: 'READY' }>}
+   * @throws {DatasetProcessingError} the status became ERROR
+   * @throws {ProlificError} at the first read of no status (null or absent): the dataset has no
+   *   status of its own (V4) and never becomes READY here; `datasetId` is set and `status` is null.
+   *   Wait for its import jobs instead (waitForImport, or watchDatasets).
+   * @throws {TimeoutError} past deadlineMs
    */
   async function waitForDataset(datasetId, options) {
     return run(datasetId, resolveOptions(options, WAIT_OPTIONS, environmentDefaults), true);
@@ -463,9 +469,9 @@ export function createApi({ loadModule, environmentDefaults }) {
    * @param {string} datasetId
    * @param {object} [options] token, baseUrl, timeoutMs, maxRetries, signal
    * @returns {Promise<{ id: string, name: string, workspaceId?: string, status?: string,
-   *   schemaVersion?: number, createdAt?: string, totalDatapointCount?: number,
-   *   imports?: Array<{ id?: string, filename?: string, status: string, acceptedCount?: number,
-   *   rejectedCount?: number, errors?: string[], reason?: string }> }>}
+   *   schemaVersion?: number, createdAt?: string, createdBy?: string, totalDatapointCount?: number,
+   *   imports?: ImportJob[] }>} `status` is left out when the API sends none (V4); each import
+   *   job has the fields of getImportStatus (`importId` from the API's `import_id`)
    */
   async function getDataset(datasetId, options) {
     const settings = resolveOptions(options, READ_OPTIONS, environmentDefaults);
@@ -481,7 +487,12 @@ export function createApi({ loadModule, environmentDefaults }) {
    * @param {string} filename a plain file name (.csv or .zip for V3; .csv or .jsonl for V4)
    * @param {object} [options] token, baseUrl, timeoutMs, maxRetries, signal
    * @returns {Promise<{ datasetId: string, filename: string, uploadUrl: string, httpMethod: 'PUT',
-   *   expiresAt?: string, contentType?: string, fileKey?: string, importId?: string }>}
+   *   expiresAt?: string, contentType: string, contentTypeSource: 'api' | 'filename',
+   *   fileKey?: string, importId?: string }>} `contentType` is the API's `content_type`, or, when the
+   *   answer has none, the type Prolific gives the file's extension (.csv text/csv, .jsonl
+   *   application/x-ndjson, .zip application/zip; `contentTypeSource: 'filename'`)
+   * @throws {InvalidResponseError} no usable upload URL, or no `content_type` and a file name of
+   *   another extension
    */
   async function getUploadUrl(datasetId, filename, options) {
     const settings = resolveOptions(options, READ_OPTIONS, environmentDefaults);
@@ -531,7 +542,7 @@ export function createApi({ loadModule, environmentDefaults }) {
   function runImport(datasetId, importId, settings, wait) {
     checkDatasetId(datasetId);
     checkString(importId, 'importId');
-    const toResult = (result) => ({ datasetId, importId, ...parseJson(result) });
+    const toResult = (result) => ({ datasetId, ...parseJson(result), importId });
     return runOperation({ kind: 'importStatus', datasetId, importId }, settings, {
       wait,
       reportArguments: (report) => [toResult(report), { attempt: report.attempt, elapsedMs: report.elapsedMs }],
@@ -545,9 +556,14 @@ export function createApi({ loadModule, environmentDefaults }) {
    * @param {string} datasetId
    * @param {string} importId from getUploadUrl
    * @param {object} [options] token, baseUrl, timeoutMs, maxRetries, signal
-   * @returns {Promise<{ datasetId: string, importId: string, status: string, acceptedCount?: number,
-   *   rejectedCount?: number, errors?: string[], reason?: string }>} status: uninitialised, queued,
-   *   processing, complete, partial, failed, pending_schema (or a newer string)
+   * @returns {Promise<{ datasetId: string, importId: string, type?: string, filename?: string,
+   *   status: string, acceptedCount?: number, rejectedCount?: number, duplicateCount?: number,
+   *   errors?: string[], recordErrors?: Array<{ recordIndex?: number, field?: string, reason: string }>,
+   *   reason?: string, createdAt?: string, updatedAt?: string }>} status: uninitialised, queued,
+   *   processing, complete, partial, failed, pending_schema (or a newer string). Each record error
+   *   comes twice, in the same order: as a readable line in `errors` (`record 3, field "text":
+   *   reason`, records counted from 1) and structured in `recordErrors` (`recordIndex` 0-based, as
+   *   the API's `record_index`)
    */
   async function getImportStatus(datasetId, importId, options) {
     return runImport(datasetId, importId, resolveOptions(options, READ_OPTIONS, environmentDefaults), false);

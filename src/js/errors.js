@@ -120,6 +120,14 @@ export function errorFromValue(error) {
       return new InvalidResponseError(error.message, error);
     case 'dataset_processing':
       return new DatasetProcessingError(error.message, error);
+    case 'no_status': {
+      // waitForDataset read no status (null or absent): a V4 dataset, waited for through its
+      // import jobs (watchDatasets, waitForImport), never READY on /status.
+      const noStatus = new ProlificError(error.message);
+      noStatus.datasetId = error.datasetId;
+      noStatus.status = null;
+      return noStatus;
+    }
     default:
       return new ProlificError(error.message);
   }

@@ -50,10 +50,11 @@ export declare const DATASET_STATUSES: readonly ['UNINITIALISED', 'PROCESSING', 
 /**
  * Whether a dataset status is final (Prolific API reference: READY and ERROR never change).
  *
- * @param status - a status string, e.g. {@link DatasetStatusResult.status}
+ * @param status - a status string, e.g. {@link DatasetStatusResult.status}; `null` (no status) is
+ *   not terminal
  * @returns `true` for `'READY'` and `'ERROR'`, `false` for anything else (never throws)
  */
-export declare function isTerminalStatus(status: string): status is TerminalStatus;
+export declare function isTerminalStatus(status: string | null): status is TerminalStatus;
 
 /**
  * Options of {@link getDatasetStatus}; every other function takes them too.
@@ -149,8 +150,12 @@ export interface ClientOptions extends UploadAndWaitOptions, StatusesOptions {}
 export interface DatasetStatusResult {
   /** The dataset id, as given. */
   datasetId: string;
-  /** The status the API sent: one of {@link DATASET_STATUSES}, or a newer non-empty string. */
-  status: DatasetStatus;
+  /**
+   * The status the API sent: one of {@link DATASET_STATUSES}, or a newer non-empty string; `null`
+   * when the API sent `"status": null` or no `status` field: a dataset without a status of its
+   * own (V4), whose progress lives in its import jobs (docs/openapi/prolific-datasets.yaml).
+   */
+  status: DatasetStatus | null;
 }
 
 /** How {@link waitForDataset} resolves: the dataset is ready. */
@@ -191,7 +196,7 @@ export type DatasetStatusesEntry = DatasetStatusResult | DatasetStatusFailure;
  * @param datasetId - the dataset's id; sent percent-encoded as one path segment. Not empty, not
  *   `.` or `..`, at most 1024 bytes.
  * @param options - see {@link StatusOptions}
- * @returns the dataset id and the status the API sent
+ * @returns the dataset id and the status the API sent (`null` for `"status": null` or no `status`)
  * @throws (rejects with) `TypeError` for invalid arguments, before anything is sent: a bad dataset
  *   id, an unknown option name, a value of the wrong type, a token with characters that cannot go
  *   in an HTTP header, a base URL that is not plain `http(s)`, plain `http:` to a non-loopback host
@@ -199,8 +204,8 @@ export type DatasetStatusesEntry = DatasetStatusResult | DatasetStatusFailure;
  * @throws (rejects with) {@link ProlificApiError} when the API answered non-2xx (after retries)
  * @throws (rejects with) {@link NetworkError} when there was no HTTP answer (after retries)
  * @throws (rejects with) {@link TimeoutError} when the last attempt ran past `timeoutMs`
- * @throws (rejects with) {@link InvalidResponseError} for a 2xx whose body is not
- *   `{"status": "<non-empty string>"}`
+ * @throws (rejects with) {@link InvalidResponseError} for a 2xx whose body is not a JSON object
+ *   whose `status`, if present, is null or a non-empty string
  * @throws (rejects with) `signal.reason` when `signal` aborts
  *
  * @example
@@ -221,6 +226,9 @@ export declare function getDatasetStatus(datasetId: string, options?: StatusOpti
  * @param options - see {@link WaitOptions}
  * @returns resolves when the status is `READY`
  * @throws (rejects with) {@link DatasetProcessingError} when the status is `ERROR`
+ * @throws (rejects with) {@link ProlificError} (the base class; `datasetId` set, `status` null) at
+ *   the first read of no status (`null` or absent): the dataset has no status of its own (V4) and
+ *   never becomes READY on `/status`; wait for its import jobs ({@link waitForImport}) instead
  * @throws (rejects with) {@link TimeoutError} when `deadlineMs` passes (its `timeoutMs` is
  *   `deadlineMs`)
  * @throws (rejects with) {@link ProlificApiError} for a 4XX other than 408 and 429
@@ -301,12 +309,14 @@ export interface CreatedDataset {
   name: string;
   /** The owning workspace's id. */
   workspaceId?: string;
-  /** The dataset's status, as {@link DatasetStatusResult.status}. */
+  /** The dataset's status, as {@link DatasetStatusResult.status}; absent when the API sent none (V4). */
   status?: DatasetStatus;
   /** `3` or `4` (V4: created with a schema). */
   schemaVersion?: number;
   /** When it was created, as the API sent it (an ISO 8601 date-time). */
   createdAt?: string;
+  /** Who created it (a user id), as the API sent it. */
+  createdBy?: string;
   /** How many datapoints it holds. */
   totalDatapointCount?: number;
 }
@@ -317,18 +327,52 @@ export interface Dataset extends CreatedDataset {
   imports?: DatasetImport[];
 }
 
-/** The state of a V4 import job, shared by {@link ImportJob} and {@link DatasetImport}. */
+/**
+ * One rejected record of an import job: an entry of the API's `errors`,
+ * `{record_index, field?, reason}` (docs/openapi/prolific-datasets.yaml `ImportRecordError`).
+ */
+export interface ImportRecordError {
+  /** The record's position in the file, from 0 (the API's `record_index`); absent for an entry the API sent in another shape. */
+  recordIndex?: number;
+  /** The field of the record that was refused, when the API named one. */
+  field?: string;
+  /** Why the record was refused; at most 1,000 bytes. */
+  reason: string;
+}
+
+/**
+ * The state of a V4 import job (docs/openapi/prolific-datasets.yaml `ImportJob`), shared by
+ * {@link ImportJob} and {@link DatasetImport}. Fields the API did not send are absent.
+ */
 export interface ImportJobState {
+  /** The import job's id (the API's `import_id`). */
+  importId?: string;
   /** The job's status. */
   status: ImportStatus;
+  /** The import's type, as the API sent it (e.g. the file format). */
+  type?: string;
+  /** The uploaded file's name. */
+  filename?: string;
   /** Records imported (`partial`, `complete`). */
   acceptedCount?: number;
   /** Records rejected (`partial`). */
   rejectedCount?: number;
-  /** One readable line per rejected record, e.g. `"row 3: text is required"` (at most 1000). */
+  /** Records skipped as duplicates of records already in the dataset. */
+  duplicateCount?: number;
+  /**
+   * One readable line per rejected record, in the API's order (at most 1000), e.g.
+   * `record 3, field "text": must be a string`: the record counted from 1 (`recordIndex + 1`),
+   * the field when named, then the reason.
+   */
   errors?: string[];
+  /** The same rejected records, structured, in the same order as {@link errors}. */
+  recordErrors?: ImportRecordError[];
   /** Why the job `failed`; at most 2,000 bytes. */
   reason?: string;
+  /** When the job was created (ISO 8601 date-time, as the API sent it). */
+  createdAt?: string;
+  /** When the job last changed (ISO 8601 date-time, as the API sent it). */
+  updatedAt?: string;
 }
 
 /** An import job, as {@link getImportStatus} and {@link waitForImport} return it. */
@@ -339,19 +383,14 @@ export interface ImportJob extends ImportJobState {
   importId: string;
 }
 
-/** An import job listed by {@link getDataset}. */
-export interface DatasetImport extends ImportJobState {
-  /** The import job's id, when the API sent it. */
-  id?: string;
-  /** The uploaded file's name, when the API sent it. */
-  filename?: string;
-}
+/** An import job listed by {@link getDataset} (in the dataset's `imports`). */
+export interface DatasetImport extends ImportJobState {}
 
 /** Where {@link uploadDatasetFile} sends a file: the fields it reads from an {@link UploadUrl}. */
 export interface UploadTarget {
   /** The presigned URL: `https:`, or `http:` to a loopback host. */
   uploadUrl: string;
-  /** The `Content-Type` to send, when the API named one. */
+  /** The `Content-Type` to send (sent as is; none when absent). */
   contentType?: string | undefined;
   /** The dataset id, copied into the {@link UploadResult}. */
   datasetId?: string | undefined;
@@ -367,6 +406,15 @@ export interface UploadUrl extends UploadTarget {
   httpMethod: 'PUT';
   /** When the URL stops working, as the API sent it. */
   expiresAt?: string;
+  /**
+   * The `Content-Type` the upload must carry: the API's `content_type`, or, when the answer has
+   * none, the type Prolific gives the file name's extension (`.csv` `text/csv`, `.jsonl`
+   * `application/x-ndjson`, `.zip` `application/zip`). An answer without `content_type` for a
+   * file of another extension is an {@link InvalidResponseError}.
+   */
+  contentType: string;
+  /** Where {@link contentType} comes from: the API's answer, or the file name's extension. */
+  contentTypeSource: 'api' | 'filename';
   /** The storage key of the file, when the API sent it. */
   fileKey?: string;
   /** V4 only: the import job this upload starts; wait for it with {@link waitForImport}. */

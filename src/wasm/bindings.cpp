@@ -95,6 +95,9 @@ val error_value(const Error& error) {
     case ErrorKind::dataset_processing:
       out.set("status", error.status);
       break;
+    case ErrorKind::no_status:
+      out.set("status", val::null());
+      break;
     case ErrorKind::invalid_argument:
       break;
   }
@@ -133,7 +136,7 @@ void perform(int id, Action action) {
   if (!pending) return;
   if (action.report && pending->on_status.typeOf().as<std::string>() == "function") {
     val report = val::object();
-    report.set("status", action.report->status);
+    report.set("status", action.report->status_null ? val::null() : val(action.report->status));
     report.set("attempt", action.report->attempt);
     report.set("elapsedMs", action.report->elapsed_ms);
     if (!action.report->json.empty()) report.set("json", action.report->json);
@@ -157,7 +160,7 @@ void perform(int id, Action action) {
       if (action.status) {
         result = val::object();
         result.set("ok", true);
-        result.set("status", *action.status);
+        result.set("status", action.status_null ? val::null() : val(*action.status));
         if (!action.json.empty()) result.set("json", action.json);
       } else {
         result = failure_value(error_value(*action.error));
@@ -281,6 +284,7 @@ struct BuiltOperation {
   HttpRequest request;
   std::string dataset_id;
   std::string subject;
+  std::string filename;  // upload_url: the file the URL is for
 };
 
 // Builds the request of `kind` from the JS request object, with every check of src/core.
@@ -318,7 +322,8 @@ Result<BuiltOperation> build_operation(const std::string& kind, const val& reque
     Result<HttpRequest> built = build_upload_url_request(dataset_id, filename, options);
     if (!built.ok()) return built.error();
     return BuiltOperation{RequestKind::upload_url, std::move(built.value()), dataset_id,
-                          "upload URL of " + quote_dataset_id(filename) + " for dataset " + quote_dataset_id(dataset_id)};
+                          "upload URL of " + quote_dataset_id(filename) + " for dataset " + quote_dataset_id(dataset_id),
+                          filename};
   }
   if (kind == "upload") {
     std::optional<std::string> body = read_bytes(request["body"]);
@@ -367,7 +372,7 @@ val start(val request, const char* forced_kind) {
   auto pending = std::make_unique<PendingOperation>(PendingOperation{
       id, StatusOperation::for_request(parts.kind, std::move(parts.request), std::move(parts.dataset_id),
                                        std::move(parts.subject), options.value().token.value_or(""),
-                                       options.value().max_retries, wait, seed)});
+                                       options.value().max_retries, wait, seed, std::move(parts.filename))});
   pending->deferred = deferred;
   pending->on_status = request["onStatus"];
   PendingOperation* raw = pending.get();

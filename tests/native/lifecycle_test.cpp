@@ -108,28 +108,68 @@ TEST(ParseCreated, NormalisesFields) {
 TEST(ParseUploadUrl, ChecksTheUrlAndMethod) {
   auto v4 = parse_upload_url(
       201, R"({"upload_url":"https://s3.example.com/k?sig=1","http_method":"PUT","expires_at":"soon","import_id":"i1","content_type":"text/csv"})",
-      "");
+      "", "a.jsonl");
   ASSERT_TRUE(v4.ok());
   json value = json::parse(v4.value());
   EXPECT_EQ(value["uploadUrl"], "https://s3.example.com/k?sig=1");
   EXPECT_EQ(value["importId"], "i1");
   EXPECT_EQ(value["contentType"], "text/csv");
+  EXPECT_EQ(value["contentTypeSource"], "api");
   EXPECT_FALSE(value.contains("fileKey"));
-  EXPECT_FALSE(parse_upload_url(201, R"({"upload_url":"http://evil.example/k","http_method":"PUT"})", "").ok());
-  EXPECT_FALSE(parse_upload_url(201, R"({"upload_url":"https://s3.example.com/k","http_method":"POST"})", "").ok());
-  EXPECT_FALSE(parse_upload_url(201, R"({"http_method":"PUT"})", "").ok());
+  EXPECT_FALSE(parse_upload_url(201, R"({"upload_url":"http://evil.example/k","http_method":"PUT"})", "", "a.csv").ok());
+  EXPECT_FALSE(parse_upload_url(201, R"({"upload_url":"https://s3.example.com/k","http_method":"POST"})", "", "a.csv").ok());
+  EXPECT_FALSE(parse_upload_url(201, R"({"http_method":"PUT"})", "", "a.csv").ok());
+}
+
+TEST(ParseUploadUrl, WithoutContentTypeTheFileNameGivesIt) {
+  // The reference's V4 example answer has no content_type; the upload must still carry the type
+  // Prolific gives the file: inferred from the extension, or a clear error.
+  const std::string body = R"({"upload_url":"https://s3.example.com/k?sig=1","http_method":"PUT","import_id":"i1"})";
+  for (auto [filename, type] : {std::pair{"a.csv", "text/csv"}, std::pair{"b.JSONL", "application/x-ndjson"},
+                                std::pair{"c.zip", "application/zip"}}) {
+    auto result = parse_upload_url(201, body, "", filename);
+    ASSERT_TRUE(result.ok()) << filename;
+    json value = json::parse(result.value());
+    EXPECT_EQ(value["contentType"], type);
+    EXPECT_EQ(value["contentTypeSource"], "filename");
+  }
+  for (const char* filename : {"data.txt", "noextension", "archive.tar"}) {
+    auto refused = parse_upload_url(201, body, "", filename);
+    ASSERT_FALSE(refused.ok()) << filename;
+    EXPECT_EQ(refused.error().kind, ErrorKind::invalid_response);
+    EXPECT_NE(refused.error().message.find("content_type"), std::string::npos) << refused.error().message;
+  }
+}
+
+TEST(ParseImport, ReadsEveryDocumentedField) {
+  // docs/openapi/prolific-datasets.yaml ImportJob (prolific-oss/cli model.DatasetImportJob).
+  auto partial = parse_import_status(
+      200, R"({"dataset_id":"d","import_id":"i1","type":"jsonl","filename":"a.jsonl","status":"partial",
+               "accepted_count":8,"rejected_count":2,"duplicate_count":1,
+               "errors":[{"record_index":2,"field":"text","reason":"must be a string"},{"record_index":0,"reason":"not JSON"}],
+               "created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:01:00Z","processed_offset":11,"future":{"x":1}})",
+      "");
+  ASSERT_TRUE(partial.ok());
+  EXPECT_EQ(partial.value().status, "partial");
+  json value = json::parse(partial.value().json);
+  EXPECT_EQ(value, json::parse(R"({"importId":"i1","type":"jsonl","filename":"a.jsonl","status":"partial",
+      "acceptedCount":8,"rejectedCount":2,"duplicateCount":1,
+      "errors":["record 3, field \"text\": must be a string","record 1: not JSON"],
+      "recordErrors":[{"recordIndex":2,"field":"text","reason":"must be a string"},{"recordIndex":0,"reason":"not JSON"}],
+      "createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:01:00Z"})"));
 }
 
 TEST(ParseImport, ReadsCountsErrorsAndReason) {
   auto partial = parse_import_status(
-      200, R"({"status":"partial","accepted_count":8,"rejected_count":2,"errors":[{"row":3,"message":"bad text"},{"line":9,"field":"x","error":"missing"},"plain"]})",
+      200, R"({"status":"partial","accepted_count":8,"rejected_count":2,"errors":[{"field":"x","reason":"missing"},{"record_index":-1,"reason":"r"},{"record_index":"2","message":"odd"},"plain"]})",
       "");
   ASSERT_TRUE(partial.ok());
   EXPECT_EQ(partial.value().status, "partial");
   json value = json::parse(partial.value().json);
   EXPECT_EQ(value["acceptedCount"], 8);
   EXPECT_EQ(value["rejectedCount"], 2);
-  EXPECT_EQ(value["errors"], json::parse(R"(["row 3: bad text","line 9: missing","plain"])"));
+  EXPECT_EQ(value["errors"], json::parse(R"(["field \"x\": missing","r","message: odd; record_index: 2","plain"])"));
+  EXPECT_EQ(value["recordErrors"], json::parse(R"([{"field":"x","reason":"missing"},{"reason":"r"},{"reason":"message: odd; record_index: 2"},{"reason":"plain"}])"));
   auto failed = parse_import_status(200, R"({"status":"failed","reason":"File could not be parsed tok-1"})", "tok-1");
   EXPECT_EQ(json::parse(failed.value().json)["reason"], "File could not be parsed [REDACTED]");
   EXPECT_FALSE(parse_import_status(200, R"({"status":7})", "").ok());
@@ -221,11 +261,13 @@ TEST(ImportStatus, ReasonIsRedactedBeforeItIsCut) {
 
 TEST(ParseDataset, ReadsV4ImportJobs) {
   auto dataset = parse_dataset(
-      200, R"({"id":"d","name":"n","schema_version":4,"imports":[{"id":"i1","filename":"a.jsonl","status":"complete","accepted_count":3},{"status":"queued"},{"status":5},"junk"]})",
+      200, R"({"id":"d","name":"n","created_by":"u1","schema_version":4,"status":null,"imports":[{"import_id":"i1","dataset_id":"d","filename":"a.jsonl","status":"complete","accepted_count":3},{"status":"queued"},{"status":5},"junk"]})",
       "");
   ASSERT_TRUE(dataset.ok());
   json value = json::parse(dataset.value());
-  EXPECT_EQ(value["imports"], json::parse(R"([{"id":"i1","filename":"a.jsonl","status":"complete","acceptedCount":3},{"status":"queued"}])"));
+  EXPECT_FALSE(value.contains("status"));
+  EXPECT_EQ(value["createdBy"], "u1");
+  EXPECT_EQ(value["imports"], json::parse(R"([{"importId":"i1","filename":"a.jsonl","status":"complete","acceptedCount":3},{"status":"queued"}])"));
   EXPECT_TRUE(build_dataset_request("d/1", options()).value().url.find("/datasets/d%2F1") != std::string::npos);
   EXPECT_FALSE(parse_dataset(200, R"({"imports":[]})", "").ok());
 }
@@ -242,13 +284,13 @@ TEST(Dataset, ImportJobsThatGrowPastTheBodyLimitWhenRedactedDoNotAbort) {
   std::string errors;
   for (int i = 0; i < 1000; ++i) errors += (i ? "," : "") + entry;
   const std::string body =
-      R"({"id":"ds","name":"n","imports":[{"id":"imp","status":"failed","errors":[)" + errors + "]}]}";
+      R"({"id":"ds","name":"n","imports":[{"import_id":"imp","status":"failed","errors":[)" + errors + "]}]}";
   ASSERT_LT(body.size(), max_body_bytes);
   auto dataset = parse_dataset(200, body, "tok");
   ASSERT_TRUE(dataset.ok());
   json out = json::parse(dataset.value());
   ASSERT_EQ(out["imports"].size(), 1u);
-  EXPECT_EQ(out["imports"][0]["id"], "imp");
+  EXPECT_EQ(out["imports"][0]["importId"], "imp");
   EXPECT_EQ(out["imports"][0]["status"], "failed");
   EXPECT_EQ(out["imports"][0]["errors"].size(), 1000u);
   EXPECT_EQ(dataset.value().find("tok"), std::string::npos);
@@ -257,7 +299,7 @@ TEST(Dataset, ImportJobsThatGrowPastTheBodyLimitWhenRedactedDoNotAbort) {
 TEST(ParseUploadUrl, RefusesAUrlCarryingTheToken) {
   for (const char* url : {"https://storage.example/k?X-Sig=tok-1", "https://storage.example/k?X-Sig=TOK-1",
                           "https://storage.example/k?X-Sig=\\u0074ok-1"}) {
-    auto result = parse_upload_url(201, std::string(R"({"upload_url":")") + url + R"(","http_method":"PUT"})", "tok-1");
+    auto result = parse_upload_url(201, std::string(R"({"upload_url":")") + url + R"(","http_method":"PUT"})", "tok-1", "a.csv");
     ASSERT_FALSE(result.ok()) << url;
     EXPECT_EQ(result.error().kind, ErrorKind::invalid_response);
     EXPECT_EQ(result.error().body_snippet.find("tok-1"), std::string::npos);

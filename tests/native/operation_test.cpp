@@ -107,7 +107,7 @@ TEST(Operation, FinalErrorsAreNotRetried) {
   }
   StatusOperation operation = make();
   operation.start(0);
-  Action invalid = operation.on_transport_result(response(200, "{}"), 1);
+  Action invalid = operation.on_transport_result(response(200, R"({"status":7})"), 1);
   ASSERT_EQ(invalid.type, Action::Type::finish);
   EXPECT_EQ(invalid.error->kind, ErrorKind::invalid_response);
 }
@@ -168,6 +168,36 @@ TEST(Wait, ErrorStatusEndsWithDatasetProcessingError) {
   EXPECT_EQ(done.error->dataset_id, "ds-1");
   EXPECT_EQ(done.error->status, "ERROR");
   EXPECT_EQ(done.report->status, "ERROR");
+}
+
+TEST(Operation, NullOrAbsentStatusIsAReadOfNoStatus) {
+  for (const char* body : {R"({"status":null})", "{}"}) {
+    StatusOperation operation = make();
+    operation.start(0);
+    Action done = operation.on_transport_result(response(200, body), 1);
+    ASSERT_EQ(done.type, Action::Type::finish) << body;
+    ASSERT_FALSE(done.error.has_value()) << body;
+    ASSERT_TRUE(done.status.has_value());
+    EXPECT_TRUE(done.status_null);
+  }
+}
+
+TEST(Wait, NullStatusEndsTheWaitAtOnceSayingWhy) {
+  for (const char* body : {R"({"status":null})", "{}"}) {
+    StatusOperation operation = make(WaitOptions{});
+    operation.start(0);
+    Action done = operation.on_transport_result(response(200, body), 1);
+    ASSERT_EQ(done.type, Action::Type::finish) << body;
+    ASSERT_TRUE(done.error.has_value());
+    EXPECT_EQ(done.error->kind, ErrorKind::no_status);
+    EXPECT_EQ(done.error->dataset_id, "ds-1");
+    EXPECT_NE(done.error->message.find("no status of its own"), std::string::npos) << done.error->message;
+    EXPECT_NE(done.error->message.find("V4"), std::string::npos);
+    EXPECT_NE(done.error->message.find("import jobs"), std::string::npos);
+    ASSERT_TRUE(done.report.has_value());
+    EXPECT_TRUE(done.report->status_null);
+    EXPECT_EQ(done.report->attempt, 1);
+  }
 }
 
 TEST(Wait, TransientFailuresAreRetriedPastMaxRetriesUntilTheDeadline) {

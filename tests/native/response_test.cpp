@@ -10,23 +10,32 @@ TEST(StatusBody, ReadsTheFourDocumentedStatuses) {
   for (std::string_view status : documented_statuses) {
     auto result = parse_status_body(200, "{\"status\":\"" + std::string(status) + "\"}", "");
     ASSERT_TRUE(result.ok());
-    EXPECT_EQ(result.value(), status);
+    EXPECT_EQ(result.value(), std::optional<std::string>(status));
+  }
+}
+
+TEST(StatusBody, NullOrAbsentStatusIsADatasetWithoutStatus) {
+  // docs/openapi/prolific-datasets.yaml: `status` is optional and nullable (V4 datasets).
+  for (const char* body : {R"({"status":null})", "{}", R"({"status":null,"import_ids":["a"]})", "\xEF\xBB\xBF{}"}) {
+    auto result = parse_status_body(200, body, "");
+    ASSERT_TRUE(result.ok()) << body;
+    EXPECT_FALSE(result.value().has_value()) << body;
   }
 }
 
 TEST(StatusBody, PassesOtherNonEmptyStringsThrough) {
   auto result = parse_status_body(200, R"({"status":"ARCHIVED","extra":[1,2,{"a":null}]})", "");
   ASSERT_TRUE(result.ok());
-  EXPECT_EQ(result.value(), "ARCHIVED");
+  EXPECT_EQ(result.value(), std::optional<std::string>("ARCHIVED"));
 }
 
 TEST(StatusBody, BomIsSkippedAndTheLastDuplicateKeyWins) {
   auto bom = parse_status_body(200, "\xEF\xBB\xBF{\"status\":\"READY\"}", "");
   ASSERT_TRUE(bom.ok());
-  EXPECT_EQ(bom.value(), "READY");
+  EXPECT_EQ(bom.value(), std::optional<std::string>("READY"));
   auto duplicate = parse_status_body(200, R"({"status":"PROCESSING","status":"READY"})", "");
   ASSERT_TRUE(duplicate.ok());
-  EXPECT_EQ(duplicate.value(), "READY");
+  EXPECT_EQ(duplicate.value(), std::optional<std::string>("READY"));
 }
 
 TEST(StatusBody, EveryMalformedBodyIsAnInvalidResponse) {
@@ -34,7 +43,8 @@ TEST(StatusBody, EveryMalformedBodyIsAnInvalidResponse) {
   const std::string huge = "{\"status\":\"READY\",\"pad\":\"" + std::string(max_body_bytes, 'x') + "\"}";
   for (const std::string& body :
        {std::string(""), std::string("hello"), std::string("{\"status\": \"REA"), std::string("{\"status\": 5}"),
-        std::string("{\"status\": null}"), std::string("{\"status\": \"\"}"), std::string("{}"), std::string("[]"),
+        std::string("{\"status\": false}"), std::string("{\"status\": \"\"}"), std::string("{\"status\": {}}"),
+        std::string("[]"),
         std::string("\"READY\""), std::string("{\"status\":\"\xff\xfe\"}"), std::string("<html>hi</html>"), deep,
         huge, std::string("{\"status\":\"READY\"} trailing"), std::string("\xEF\xBB\xBF"),
         std::string("{\"status\":[\"READY\"]}")}) {

@@ -13,7 +13,7 @@ import type {
   DatasetStatus, TerminalStatus, StatusOptions, WaitOptions, StatusesOptions, ClientOptions,
   WaitProgress, DatasetStatusResult, ReadyResult, DatasetStatusFailure, DatasetStatusesEntry, Client,
   ProlificApiErrorFields,
-  ImportStatus, TerminalImportStatus, NewDataset, CreatedDataset, Dataset, ImportJobState, ImportJob, DatasetImport,
+  ImportStatus, TerminalImportStatus, NewDataset, CreatedDataset, Dataset, ImportJobState, ImportJob, DatasetImport, ImportRecordError,
   UploadTarget, UploadUrl, UploadData, UploadOptions, UploadResult, UploadAndWaitInput, UploadProgress,
   UploadAndWaitOptions,
 } from 'prolific-dataset-status';
@@ -48,7 +48,10 @@ export async function everything(signal: AbortSignal): Promise<void> {
   // getDatasetStatus with no options, and with every option.
   const first: DatasetStatusResult = await getDatasetStatus('65f1c0a4e1b2c3d4e5f60718');
   const id: string = first.datasetId;
-  const status: DatasetStatus = first.status;
+  // null: a dataset without a status of its own (V4).
+  const maybeStatus: DatasetStatus | null = first.status;
+  const status: DatasetStatus = maybeStatus ?? 'UNINITIALISED';
+  if (isTerminalStatus(first.status)) void first.status.length;
   const statusOptions: StatusOptions = {
     token: 'tok', baseUrl: 'http://127.0.0.1:8081', timeoutMs: 5000, maxRetries: 0, signal,
   };
@@ -98,10 +101,10 @@ export async function everything(signal: AbortSignal): Promise<void> {
       const message: string = failure.error.message;
       void message;
     } else {
-      const okStatus: DatasetStatus = entry.status;
+      const okStatus: DatasetStatus | null = entry.status;
       void okStatus;
     }
-    const either: string = 'status' in entry ? entry.status : entry.error.message;
+    const either: string | null = 'status' in entry ? entry.status : entry.error.message;
     void either;
   }
   const statusesOptions: StatusesOptions = { concurrency: 1, timeoutMs: 0 };
@@ -169,13 +172,14 @@ export async function everything(signal: AbortSignal): Promise<void> {
   const dataset: Dataset = await getDataset(created.id, statusOptions);
   for (const listed of dataset.imports ?? []) {
     const item: DatasetImport = listed;
-    const itemFields: [string | undefined, string | undefined, ImportStatus] = [item.id, item.filename, item.status];
+    const itemFields: [string | undefined, string | undefined, ImportStatus, string | undefined, number | undefined] =
+      [item.importId, item.filename, item.status, item.type, item.duplicateCount];
     void itemFields;
   }
   const target: UploadUrl = await getUploadUrl(created.id, 'reviews.jsonl', { timeoutMs: 5000 });
-  const targetFields: [string, string, string, 'PUT', string | undefined, string | undefined, string | undefined,
-    string | undefined] = [target.datasetId, target.filename, target.uploadUrl, target.httpMethod, target.expiresAt,
-    target.contentType, target.fileKey, target.importId];
+  const targetFields: [string, string, string, 'PUT', string | undefined, string, 'api' | 'filename',
+    string | undefined, string | undefined] = [target.datasetId, target.filename, target.uploadUrl, target.httpMethod,
+    target.expiresAt, target.contentType, target.contentTypeSource, target.fileKey, target.importId];
   const uploadOptions: UploadOptions = { timeoutMs: 600_000, maxRetries: 1, signal };
   const datas: UploadData[] = [new Uint8Array(1), new ArrayBuffer(1), new DataView(new ArrayBuffer(1)),
     new Blob(['x']), 'text'];
@@ -189,6 +193,15 @@ export async function everything(signal: AbortSignal): Promise<void> {
     const jobFields: [string, string, ImportStatus, number | undefined, number | undefined, string[] | undefined,
       string | undefined] = [job.datasetId, job.importId, state.status, job.acceptedCount, job.rejectedCount,
       job.errors, job.reason];
+    const moreFields: [number | undefined, string | undefined, string | undefined, string | undefined,
+      string | undefined] = [job.duplicateCount, job.filename, job.type, job.createdAt, job.updatedAt];
+    void moreFields;
+    for (const recordError of job.recordErrors ?? []) {
+      const structured: ImportRecordError = recordError;
+      const parts: [number | undefined, string | undefined, string] =
+        [structured.recordIndex, structured.field, structured.reason];
+      void parts;
+    }
     const importWait: WaitOptions<ImportJob> = {
       deadlineMs: 60_000,
       onStatus: (seen: ImportJob, { attempt }) => { void [seen.importId, attempt]; },
