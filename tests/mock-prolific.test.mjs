@@ -3,6 +3,7 @@
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -736,5 +737,54 @@ describe('dev server with PROLIFIC_TOKEN', () => {
       startServer({ port: 0, env: { PROLIFIC_TOKEN: 't', PROLIFIC_URL: 'http://example.com' } }),
       TypeError,
     );
+  });
+});
+
+describe('the mock as a program (node:util parseArgs)', () => {
+  const MOCK = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'scripts', 'mock-prolific.mjs');
+
+  /** Runs the mock with `args` until it exits, or until it prints its URL (then stops it with SIGTERM). */
+  function runMock(args) {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [MOCK, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`the mock did not stop: ${stdout}${stderr}`)); }, 20_000);
+      child.stdout.setEncoding('utf8').on('data', (chunk) => {
+        stdout += chunk;
+        if (/Mock Prolific API on http:\/\/127\.0\.0\.1:\d+/.test(stdout) && /Token check/.test(stdout)) child.kill('SIGTERM');
+      });
+      child.stderr.setEncoding('utf8').on('data', (chunk) => { stderr += chunk; });
+      child.on('exit', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+    });
+  }
+
+  test('unknown flags, values for a boolean and bad numbers are usage errors (exit 2)', async () => {
+    for (const [args, message] of [
+      [['--bogus'], /Unknown option '--bogus'/],
+      [['--no-token=x'], /--no-token/],
+      [['--port', 'eighty'], /--port must be an integer from 0 to 65535/],
+      [['--port', '70000'], /--port must be an integer from 0 to 65535/],
+      [['--time-scale=-1'], /--time-scale must be a number >= 0/],
+      [['--time-scale', '-1'], /--time-scale' argument is ambiguous/],
+      [['--time-scale', ''], /--time-scale must be a number >= 0/],
+      [['stray'], /positional|Unexpected argument/i],
+    ]) {
+      const result = await runMock(args);
+      assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, message);
+      assert.match(result.stderr, /Usage: node scripts\/mock-prolific\.mjs/);
+    }
+  });
+
+  test('--help prints the usage; valid flags start the server', async () => {
+    const help = await runMock(['--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^Usage: node scripts\/mock-prolific\.mjs/);
+    const started = await runMock(['--port', '0', '--no-token', '--time-scale', '0.5']);
+    assert.match(started.stdout, /Token check: off/);
+    const custom = await runMock(['--port=0', '--token', 'secret-value']);
+    assert.match(custom.stdout, /Token check: on \(send "Authorization: Token <the value given with --token>"\)/);
+    assert.doesNotMatch(custom.stdout, /secret-value/);
   });
 });
