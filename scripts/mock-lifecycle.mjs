@@ -194,15 +194,17 @@ export async function createLifecycle({ timeScale, later, sendJson, sendError })
         }
       }
       dataset.total_datapoint_count = dataset.records.size;
+      // The reference: complete populates accepted_count, partial the counts and errors, failed
+      // the reason; duplicate_count is sent when there were duplicates.
+      const duplicateCount = duplicates > 0 ? { duplicate_count: duplicates } : {};
       if (records.length === 0) {
         update({ status: 'failed', reason: 'The file could not be parsed: no valid record.' });
       } else if (errors.length > 0) {
         update({
-          status: 'partial', accepted_count: fresh.length, rejected_count: errors.length,
-          duplicate_count: duplicates, errors,
+          status: 'partial', accepted_count: fresh.length, rejected_count: errors.length, ...duplicateCount, errors,
         });
       } else {
-        update({ status: 'complete', accepted_count: fresh.length, rejected_count: 0, duplicate_count: duplicates });
+        update({ status: 'complete', accepted_count: fresh.length, ...duplicateCount });
       }
     });
   }

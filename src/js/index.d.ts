@@ -533,13 +533,15 @@ export declare function getDataset(datasetId: string, options?: StatusOptions): 
  * @param filename - a plain file name, sent percent-encoded as one path segment: `.csv` or `.zip`
  *   for V3, `.csv` or `.jsonl` for V4. Not empty.
  * @param options - see {@link StatusOptions}
- * @returns the URL and how to use it; pass it to {@link uploadDatasetFile}
+ * @returns the URL and how to use it, with the `contentType` the upload must carry (the API's
+ *   `content_type`, else the type of the file name's extension); pass it to {@link uploadDatasetFile}
  * @throws (rejects with) `TypeError` for invalid arguments, as {@link getDatasetStatus}, and an
  *   empty `filename`
  * @throws (rejects with) {@link ProlificApiError} (e.g. a file type the dataset does not take),
  *   {@link NetworkError}, {@link TimeoutError}
  * @throws (rejects with) {@link InvalidResponseError} for a 2xx without a usable `upload_url`
- *   (not `https:`, or a method other than PUT)
+ *   (not `https:`, or a method other than PUT), or without `content_type` for a file name whose
+ *   extension is not `.csv`, `.jsonl` or `.zip`
  * @throws (rejects with) `signal.reason` when `signal` aborts
  *
  * @example

@@ -669,7 +669,7 @@ test('a V4 dataset shows its import jobs; Watch follows them to complete and par
   assert.equal(await watchSwitch.getAttribute('aria-checked'), 'true');
 
   await putFile(clean, '{"text":"a"}\n{"text":"b"}\n');
-  await putFile(messy, '{"text":"a"}\n{"text":"b"\nnot json\n[1, 2]\n"just a string"\n{"text":"c"}\n{oops}\n');
+  await putFile(messy, '{"text":"d"}\n{"text":"b"\nnot json\n[1, 2]\n"just a string"\n{"text":"c"}\n{oops}\n');
   await putFile(brokenUpload, 'nothing\nvalid\nhere\n');
   await putFile(schemalessUpload, '{"text":"a"}\n');
   assert.deepEqual(mock.tokenLeaks, []);
@@ -677,7 +677,7 @@ test('a V4 dataset shows its import jobs; Watch follows them to complete and par
   assert.match(await importReaches(page, dataset.id, 'a.jsonl', 'complete'), /a\.jsonl complete 2 accepted$/);
   const partialText = await importReaches(page, dataset.id, 'b.jsonl', 'partial');
   assert.match(partialText, /b\.jsonl partial 2 accepted · 5 rejected/);
-  assert.match(partialText, /Record errors: row 2: The line is not valid JSON\. row 3: The line is not valid JSON\. row 4: The record is not a JSON object\./);
+  assert.match(partialText, /Record errors: record 2: The line is not valid JSON\. record 3: The line is not valid JSON\. record 4: The record is not a JSON object\./);
   assert.match(await importReaches(page, broken.id, 'only-bad.jsonl', 'failed'),
     /Reason: The file could not be parsed: no valid record\./);
   assert.match(await importReaches(page, schemaless.id, 'c.jsonl', 'pending schema'), /Waiting for the dataset to have a schema/);
@@ -706,13 +706,13 @@ test('a V4 dataset shows its import jobs; Watch follows them to complete and par
   const partial = importItem(page, dataset.id, 'b.jsonl');
   const more = partial.locator('details.import__more');
   assert.equal(await more.getAttribute('open'), null);
-  assert.equal(await partial.getByText('row 5: The record is not a JSON object.').isVisible(), false);
+  assert.equal(await partial.getByText('record 5: The record is not a JSON object.').isVisible(), false);
   await more.locator('summary').focus();
   assert.equal((await more.locator('summary').textContent()).trim(), '2 more errors of b.jsonl');
   await page.keyboard.press('Enter');
   assert.notEqual(await more.getAttribute('open'), null);
-  assert.equal(await partial.getByText('row 5: The record is not a JSON object.').isVisible(), true);
-  assert.equal(await partial.getByText('row 7: The line is not valid JSON.').isVisible(), true);
+  assert.equal(await partial.getByText('record 5: The record is not a JSON object.').isVisible(), true);
+  assert.equal(await partial.getByText('record 7: The line is not valid JSON.').isVisible(), true);
 
   // Check now reads the V4 datasets again (not their /status); unchanged jobs stay as they are, so
   // the opened list stays open and keeps the focus.
