@@ -322,3 +322,27 @@ TEST(LifecycleOperation, AStorageRefusalNamesTheStorageHost) {
   ASSERT_TRUE(done.error.has_value());
   EXPECT_EQ(done.error->message.rfind("The storage host answered HTTP 403", 0), 0u) << done.error->message;
 }
+
+TEST(LifecycleOperation, AnUploadUrlWithoutContentTypeUsesTheFileNameOfTheRequest) {
+  const std::string body = R"({"upload_url":"https://s3.amazonaws.com/k?X-Amz-Signature=1","http_method":"PUT"})";
+  auto request = build_upload_url_request("ds", "reviews.jsonl", options());
+  ASSERT_TRUE(request.ok());
+  StatusOperation operation = StatusOperation::for_request(RequestKind::upload_url, request.value(), "ds", "upload URL",
+                                                           "", 0, std::nullopt, 1, "reviews.jsonl");
+  operation.start(0);
+  Action done = operation.on_transport_result(response(201, body), 1);
+  ASSERT_EQ(done.type, Action::Type::finish);
+  ASSERT_FALSE(done.error.has_value()) << done.error->message;
+  json value = json::parse(done.json);
+  EXPECT_EQ(value["contentType"], "application/x-ndjson");
+  EXPECT_EQ(value["contentTypeSource"], "filename");
+  // Without a file name to go by, the answer cannot be used: a clear error, not an upload with no type.
+  StatusOperation unnamed =
+      StatusOperation::for_request(RequestKind::upload_url, request.value(), "ds", "upload URL", "", 0, std::nullopt, 1);
+  unnamed.start(0);
+  Action refused = unnamed.on_transport_result(response(201, body), 1);
+  ASSERT_TRUE(refused.error.has_value());
+  EXPECT_EQ(refused.error->kind, ErrorKind::invalid_response);
+}
+
+TEST(ErrorKinds, NoStatusHasItsOwnName) { EXPECT_STREQ(error_kind_name(ErrorKind::no_status), "no_status"); }
