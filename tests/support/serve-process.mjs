@@ -17,13 +17,15 @@ export function serverEnv(extra = {}) {
 }
 
 /**
- * Starts `node <bin> serve ...args` and resolves once it listens.
+ * Starts `node <bin> serve ...args` (or `command` with the args) and resolves once it listens.
  * @returns {Promise<{ url: string, port: number, child, output: () => string, stdout: () => string,
  *   stop: () => Promise<number> }>}
  */
-export function startServeProcess(args, { env = serverEnv(), bin = BIN, command = [process.execPath, bin, 'serve'] } = {}) {
+export function startServeProcess(args, { env = serverEnv(), command = [process.execPath, BIN, 'serve'], cwd } = {}) {
   const [file, ...pre] = command;
-  const child = spawn(file, [...pre, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so that stop() reaches the server also through a launcher (npx) that
+  // does not pass signals on.
+  const child = spawn(file, [...pre, ...args], { env, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk) => { stdout += chunk; });
@@ -31,7 +33,7 @@ export function startServeProcess(args, { env = serverEnv(), bin = BIN, command 
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
       reject(new Error(`serve did not start in time:\n${stdout}\n${stderr}`));
     }, 60_000);
     const onData = () => {
@@ -46,7 +48,9 @@ export function startServeProcess(args, { env = serverEnv(), bin = BIN, command 
         stdout: () => stdout,
         output: () => stdout + stderr,
         async stop() {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+          if (child.exitCode === null && child.signalCode === null) {
+            try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
+          }
           return exited;
         },
       });
