@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
 import { checkClientOptions } from '../src/js/node.js';
+import { parseServeArgs } from '../src/server/cli.js';
 import { get, rawRequest, runServeToEnd, serverEnv, startServeProcess } from './support/serve-process.mjs';
 
 const TOKEN = 'Tok-Secret-7f3a9c';
@@ -287,5 +289,39 @@ describe('serve: arguments', () => {
     });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /npm start -- --port 9123/);
+  });
+});
+
+describe('README: Host it for your team', () => {
+  const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+  const section = readme.slice(readme.indexOf('## Host it for your team'), readme.indexOf('\n## ', readme.indexOf('## Host it for your team') + 5));
+
+  test('every serve command line of the section is accepted by the command', () => {
+    const lines = section.split('\n').filter((line) => /prolific-dataset-status serve( |$)/.test(line) && !line.includes('--help'));
+    assert.ok(lines.length >= 2, 'no serve command found');
+    for (const line of lines) {
+      const args = line.split('prolific-dataset-status serve')[1].trim().split(/\s+/).filter(Boolean);
+      assert.doesNotThrow(() => parseServeArgs(args, {}), line);
+    }
+  });
+
+  test('the systemd unit runs: its environment and ExecStart serve the page to status.lab.example behind Basic auth', async () => {
+    const unit = /```ini\n([\s\S]*?)```/.exec(section)[1];
+    const environment = Object.fromEntries([...unit.matchAll(/^Environment=(\w+)=%d\/(\w+)$/gm)].map(([, name, file]) => [name, path.join(dir, `unit-${file}`)]));
+    assert.deepEqual(Object.keys(environment).sort(), ['DASHBOARD_BASIC_AUTH_FILE', 'PROLIFIC_TOKEN_FILE']);
+    await writeFile(environment.PROLIFIC_TOKEN_FILE, `${TOKEN}\n`);
+    await writeFile(environment.DASHBOARD_BASIC_AUTH_FILE, 'ann:unit-pass\n');
+    const args = /^ExecStart=.*prolific-dataset-status serve (.*)$/m.exec(unit)[1].split(/\s+/)
+      .map((arg, i, all) => (all[i - 1] === '--port' ? '0' : arg));
+    const server = await startServeProcess(args, { env: serverEnv({ ...environment, PROLIFIC_URL: upstream.url }) });
+    try {
+      const auth = `Basic ${Buffer.from('ann:unit-pass').toString('base64')}`;
+      assert.equal((await get(server.port, '/', { Host: 'status.lab.example', Authorization: auth })).status, 200);
+      assert.equal((await get(server.port, '/', { Host: 'status.lab.example' })).status, 401);
+      const health = await get(server.port, '/healthz', { Host: `127.0.0.1:${server.port}` });
+      assert.equal(health.body, '{"ok":true}');
+    } finally {
+      await server.stop();
+    }
   });
 });
