@@ -104,11 +104,10 @@ export class UpstreamBudget {
         this.timer = null;
         this.pump();
       }, waitMs);
-      this.timer.unref?.();
     }
   }
 
-  /** Stops the timer (the queue is left as it is). */
+  /** Stops the timer (reads still waiting are left waiting: for a server that closes). */
   close() {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
@@ -132,14 +131,21 @@ export class ReadCoalescer {
    * @param {number} [options.staleMs=300000] how old an answer may be when served because the
    *   budget is spent, in ms
    * @param {number} [options.maxEntries=10000] answers kept at most (oldest dropped first)
+   * @param {number} [options.maxBytes=67108864] bytes of answer bodies kept at most (64 MiB;
+   *   oldest dropped first), whatever ids viewers ask for
    * @param {() => number} [options.now] clock in ms
    */
-  constructor({ read, budget, windowMs = 2000, staleMs = 300_000, maxEntries = 10_000, now = () => performance.now() }) {
+  constructor({
+    read, budget, windowMs = 2000, staleMs = 300_000, maxEntries = 10_000, maxBytes = 64 * 2 ** 20,
+    now = () => performance.now(),
+  }) {
     this.readUpstream = read;
     this.budget = budget;
     this.windowMs = windowMs;
     this.staleMs = staleMs;
     this.maxEntries = maxEntries;
+    this.maxBytes = maxBytes;
+    this.bytes = 0;
     this.now = now;
     /** key → { answer?, at?, pending? } in order of last refresh. */
     this.entries = new Map();
@@ -190,6 +196,7 @@ export class ReadCoalescer {
     this.entries.delete(key);
     this.entries.set(key, entry);
     pending.then((answer) => {
+      if (this.entries.get(key) === entry) this.bytes += answer.body.length - (entry.answer?.body.length ?? 0);
       entry.answer = answer;
       entry.at = this.now();
     }, () => {}).finally(() => {
@@ -202,13 +209,15 @@ export class ReadCoalescer {
 
   trim() {
     for (const [key, entry] of this.entries) {
-      if (this.entries.size <= this.maxEntries) break;
-      if (!entry.pending) this.entries.delete(key);
+      if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break;
+      if (entry.pending) continue;
+      this.bytes -= entry.answer?.body.length ?? 0;
+      this.entries.delete(key);
     }
   }
 
   /** Counters since start: requests, upstream reads, shared, fresh and stale answers. */
   stats() {
-    return { ...this.counts, keys: this.entries.size };
+    return { ...this.counts, keys: this.entries.size, bytes: this.bytes };
   }
 }
