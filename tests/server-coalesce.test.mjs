@@ -66,3 +66,32 @@ test('answers kept stay within maxBytes, whatever keys are asked for', async () 
   assert.equal((await coalescer.get('k49')).source, 'fresh', 'the newest stays');
   assert.equal((await coalescer.get('k0')).source, 'upstream', 'the oldest went');
 });
+
+test('a read is dropped only when every viewer waiting for it has gone, and its answer is not kept', async () => {
+  const signals = [];
+  let release;
+  const read = (key, signal) => new Promise((resolve) => {
+    signals.push(signal);
+    release = () => resolve({ status: 200, headers: {}, body: Buffer.from('late') });
+    signal.addEventListener('abort', () => resolve({ status: 499, headers: {}, body: Buffer.alloc(0) }));
+  });
+  const coalescer = new ReadCoalescer({ read, budget: new UpstreamBudget({ ratePerSecond: Infinity }), windowMs: 60_000 });
+  const first = new AbortController();
+  const second = new AbortController();
+  const a = coalescer.get('k', first.signal);
+  const b = coalescer.get('k', second.signal);
+  await new Promise((resolve) => setImmediate(resolve));
+  first.abort();
+  await assert.rejects(a, { name: 'AbortError' });
+  assert.equal(signals[0].aborted, false, 'one viewer still waits');
+  second.abort();
+  await assert.rejects(b, { name: 'AbortError' });
+  assert.equal(signals[0].aborted, true, 'the last viewer left');
+  release();
+  const thirdRead = coalescer.get('k');
+  await new Promise((resolve) => setImmediate(resolve));
+  release();
+  const third = await thirdRead;
+  assert.equal(third.source, 'upstream', 'the dropped read left no answer behind');
+  assert.equal(signals.length, 2);
+});

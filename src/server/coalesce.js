@@ -123,8 +123,9 @@ export class UpstreamBudget {
 export class ReadCoalescer {
   /**
    * @param {object} options
-   * @param {(key: string) => Promise<object>} options.read reads one key upstream; must always
-   *   resolve (errors as answers), never reject
+   * @param {(key: string, signal: AbortSignal) => Promise<object>} options.read reads one key
+   *   upstream; must always resolve (errors as answers), never reject; `signal` aborts when no
+   *   viewer waits any more
    * @param {UpstreamBudget} options.budget shared budget of upstream reads
    * @param {number} [options.windowMs=2000] how long an answer is reused, in ms (0: only
    *   concurrent reads are shared)
@@ -147,7 +148,7 @@ export class ReadCoalescer {
     this.maxBytes = maxBytes;
     this.bytes = 0;
     this.now = now;
-    /** key → { answer?, at?, pending? } in order of last refresh. */
+    /** key → { answer, at, pending, controller, waiters } in order of last refresh. */
     this.entries = new Map();
     this.counts = { requests: 0, upstream: 0, shared: 0, fresh: 0, stale: 0 };
   }
@@ -155,17 +156,19 @@ export class ReadCoalescer {
   /**
    * The answer for `key`.
    * @param {string} key
+   * @param {AbortSignal} [signal] the viewer's: when every viewer waiting for a read has gone, the
+   *   read is aborted (its answer, if any, is not kept)
    * @returns {Promise<{ answer: object, ageMs: number, source: 'upstream'|'shared'|'fresh'|'stale' }>}
    * @throws {BudgetExhaustedError} (rejects) when the key has no answer and the budget queue is full
+   * @throws `signal.reason` (rejects) when `signal` aborts first
    */
-  async get(key) {
+  async get(key, signal) {
     this.counts.requests += 1;
     const entry = this.entries.get(key);
     const now = this.now();
     if (entry?.pending) {
       this.counts.shared += 1;
-      const answer = await entry.pending;
-      return { answer, ageMs: 0, source: 'shared' };
+      return { answer: await this.join(entry, signal), ageMs: 0, source: 'shared' };
     }
     if (entry?.answer) {
       const ageMs = now - entry.at;
@@ -178,33 +181,64 @@ export class ReadCoalescer {
         return { answer: entry.answer, ageMs, source: 'stale' };
       }
     }
-    const answer = await this.refresh(key);
-    return { answer, ageMs: 0, source: 'upstream' };
+    return { answer: await this.join(this.refresh(key), signal), ageMs: 0, source: 'upstream' };
   }
 
+  /** Waits for the entry's read as one more viewer; the last viewer to leave aborts it. */
+  join(entry, signal) {
+    const { pending } = entry;
+    entry.waiters += 1;
+    if (!signal) return pending;
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        entry.waiters -= 1;
+        if (entry.waiters === 0 && entry.pending === pending) {
+          entry.pending = null;
+          entry.controller.abort();
+        }
+        reject(signal.reason);
+      };
+      if (signal.aborted) {
+        onAbort();
+        return;
+      }
+      signal.addEventListener('abort', onAbort, { once: true });
+      pending.then((answer) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(answer);
+      }, (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      });
+    });
+  }
+
+  /** Starts a read of `key` (within the budget) and returns its entry. */
   refresh(key) {
-    const entry = this.entries.get(key) ?? {};
+    const entry = this.entries.get(key) ?? { answer: null, at: 0 };
+    const controller = new AbortController();
     const pending = this.budget.acquire().then(async () => {
       this.counts.upstream += 1;
       try {
-        return await this.readUpstream(key);
+        return await this.readUpstream(key, controller.signal);
       } finally {
         this.budget.release();
       }
     });
-    entry.pending = pending;
+    Object.assign(entry, { pending, controller, waiters: 0 });
     this.entries.delete(key);
     this.entries.set(key, entry);
     pending.then((answer) => {
+      if (controller.signal.aborted) return;
       if (this.entries.get(key) === entry) this.bytes += answer.body.length - (entry.answer?.body.length ?? 0);
       entry.answer = answer;
       entry.at = this.now();
     }, () => {}).finally(() => {
-      entry.pending = null;
-      if (!entry.answer) this.entries.delete(key);
+      if (entry.pending === pending) entry.pending = null;
+      if (!entry.answer && !entry.pending && this.entries.get(key) === entry) this.entries.delete(key);
       this.trim();
     });
-    return pending;
+    return entry;
   }
 
   trim() {

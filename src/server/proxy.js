@@ -132,20 +132,25 @@ async function redactAnswer(status, body, upstreamHeaders, token) {
 /**
  * Makes the function that reads one path upstream with the token: it always resolves with an
  * answer object, an error answer when the exchange failed (3xx → 502, no answer → 502, too large or
- * undecodable → 502, past `timeoutMs` → 504). The exchange does not depend on any viewer: a viewer
- * that goes away does not cancel a read others share.
+ * undecodable → 502, past `timeoutMs` → 504). A viewer that goes away does not cancel a read others
+ * share; the ReadCoalescer aborts `signal` when the last one has gone.
  * @param {object} upstream
  * @param {URL} upstream.baseUrl origin and optional path prefix, checked by the library
  * @param {string} upstream.token token for `Authorization: Token …`
  * @param {object} options
  * @param {number} options.timeoutMs whole exchange, in ms
  * @param {Set<import('node:http').ClientRequest>} options.inflight registry, for closing
- * @returns {(pathname: string) => Promise<{ status: number, headers: Record<string, string>, body: Buffer }>}
+ * @returns {(pathname: string, signal?: AbortSignal) => Promise<{ status: number, headers: Record<string, string>,
+ *   body: Buffer }>} `signal` (no viewer waits any more) drops the exchange at once
  */
 export function createUpstreamReader({ baseUrl, token }, { timeoutMs, inflight }) {
   const client = baseUrl.protocol === 'https:' ? https : http;
   const prefix = baseUrl.pathname.replace(/\/+$/, '');
-  return (pathname) => new Promise((resolve) => {
+  return (pathname, signal) => new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve(errorAnswer(499, 'Client Closed Request', 'No viewer waits for this read.'));
+      return;
+    }
     const upstreamReq = client.request({
       protocol: baseUrl.protocol,
       hostname: baseUrl.hostname.replace(/^\[|\]$/g, ''),
@@ -156,7 +161,7 @@ export function createUpstreamReader({ baseUrl, token }, { timeoutMs, inflight }
         Authorization: `Token ${token}`,
         Accept: 'application/json',
         'Accept-Encoding': 'identity',
-        'User-Agent': 'prolific-dataset-status-server',
+        'User-Agent': 'prolific-dataset-status-dev-server',
       },
       agent: false,
     });
@@ -166,10 +171,13 @@ export function createUpstreamReader({ baseUrl, token }, { timeoutMs, inflight }
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       inflight.delete(upstreamReq);
       upstreamReq.destroy();
       resolve(answer);
     };
+    const onAbort = () => finish(errorAnswer(499, 'Client Closed Request', 'No viewer waits for this read.'));
+    signal?.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(() => {
       finish(errorAnswer(504, 'Gateway Timeout', 'The upstream API did not answer in time.'));
     }, timeoutMs);
@@ -228,15 +236,22 @@ export async function handleApi(coalescer, req, res, pathname) {
     sendAnswer(res, errorAnswer(405, 'Method Not Allowed', `Method "${req.method}" not allowed.`, { allow: 'GET' }));
     return;
   }
+  // A viewer that goes away leaves the read; the last one to leave drops it upstream.
+  const viewer = new AbortController();
+  let answered = false;
+  res.on('close', () => { if (!answered) viewer.abort(); });
   let shared;
   try {
-    shared = await coalescer.get(pathname);
+    shared = await coalescer.get(pathname, viewer.signal);
   } catch (error) {
+    if (viewer.signal.aborted) return;
     if (!(error instanceof BudgetExhaustedError)) throw error;
+    answered = true;
     sendAnswer(res, errorAnswer(503, 'Service Unavailable', 'Too many reads are waiting for the upstream API.',
       { 'retry-after': String(error.retryAfterSeconds) }));
     return;
   }
   if (res.destroyed) return;
+  answered = true;
   sendAnswer(res, shared.answer, shared.ageMs > 0 ? { age: String(Math.floor(shared.ageMs / 1000)) } : {});
 }
