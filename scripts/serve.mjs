@@ -12,17 +12,23 @@ export { startServer } from '../src/server/server.js';
 
 /**
  * The hint for flags npm kept for itself: `npm start --port 9000` (without `--`) hands `--port` to
- * npm, which sets npm_config_port, and the server would quietly start on its default port.
+ * npm, which sets npm_config_port (to "true", passing 9000 on as a bare argument), and the server
+ * would otherwise start on its default port or refuse the stray argument.
  * @param {string[]} argv the server's arguments
  * @param {Record<string, string|undefined>} env
  * @returns {string | null} the hint, or null when nothing was swallowed
  */
 export function swallowedFlagHint(argv, env) {
-  const swallowed = ['port', 'host', 'allowed-host', 'coalesce', 'upstream-rate']
-    .filter((name) => env[`npm_config_${name.replace(/-/g, '_')}`] !== undefined && !argv.includes(`--${name}`));
-  if (swallowed.length === 0 || env.npm_lifecycle_event === undefined) return null;
-  const flags = swallowed.map((name) => `--${name} ${env[`npm_config_${name.replace(/-/g, '_')}`]}`).join(' ');
-  return `npm kept ${swallowed.map((name) => `--${name}`).join(', ')} for itself: write "npm start -- ${flags}"`;
+  if (env.npm_lifecycle_event === undefined) return null;
+  const bare = argv.filter((arg) => !arg.startsWith('-'));
+  const flags = [];
+  for (const name of ['port', 'host', 'allowed-host', 'coalesce', 'upstream-rate']) {
+    const value = env[`npm_config_${name.replace(/-/g, '_')}`];
+    if (value === undefined || argv.includes(`--${name}`)) continue;
+    flags.push(`--${name} ${value === 'true' ? (bare.shift() ?? '<value>') : value}`);
+  }
+  if (flags.length === 0) return null;
+  return `npm kept ${flags.map((flag) => flag.split(' ')[0]).join(', ')} for itself: write "npm start -- ${flags.join(' ')}"`;
 }
 
 if (isMainModule(import.meta.url)) {

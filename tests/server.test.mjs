@@ -279,9 +279,10 @@ describe('serve: arguments', () => {
 
   test('npm start --port N without "--" gets a hint instead of a server on another port', async () => {
     const script = fileURLToPath(new URL('../scripts/serve.mjs', import.meta.url));
+    // What npm does with `npm start --port 9123`: npm_config_port=true, and 9123 as a bare argument.
     const run = await new Promise((resolve) => {
-      const child = spawn(process.execPath, [script], {
-        env: serverEnv({ npm_config_port: '9123', npm_lifecycle_event: 'start' }), stdio: ['ignore', 'pipe', 'pipe'],
+      const child = spawn(process.execPath, [script, '9123'], {
+        env: serverEnv({ npm_config_port: 'true', npm_lifecycle_event: 'start' }), stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stderr = '';
       child.stderr.setEncoding('utf8').on('data', (chunk) => { stderr += chunk; });
