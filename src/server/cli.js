@@ -150,6 +150,7 @@ export async function serveCommand(argv, {
     const { DEMO_DATASET_IDS } = await import('../../scripts/mock-prolific.mjs');
     out('API: built-in mock Prolific API (no PROLIFIC_TOKEN or PROLIFIC_TOKEN_FILE set)');
     out(`Demo dataset ids: ${DEMO_DATASET_IDS.join(', ')}`);
+    if (env.PROLIFIC_URL) err(`${PROGRAM}: warning: PROLIFIC_URL is set but no token is: it is not used`);
   } else {
     out(`API: ${server.upstream} (token added by this server, never sent to the page)`);
   }
