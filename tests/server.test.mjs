@@ -262,6 +262,24 @@ describe('serve: upstream reads', () => {
   });
 });
 
+describe('serve: access log', () => {
+  test('a viewer that leaves before the answer still gets its line, marked closed', async () => {
+    const server = await startServeProcess(['--port', '0'], { env: serverEnv({ PROLIFIC_TOKEN: TOKEN, PROLIFIC_URL: upstream.url }) });
+    try {
+      await new Promise((resolve) => {
+        const request = http.get({ host: '127.0.0.1', port: server.port, path: STATUS('slow'), agent: false });
+        request.on('error', resolve);
+        setTimeout(() => { request.destroy(); resolve(); }, 50);
+      });
+      const line = new RegExp(` GET ${STATUS('slow').replace(/[/.]/g, '\\$&')} closed 0 `);
+      for (let i = 0; i < 100 && !line.test(server.stdout()); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.match(server.stdout(), line);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe('serve: arguments', () => {
   test('usage errors exit 2 before anything starts; PORT is the default port; --help exits 0', async () => {
     for (const args of [['--bogus'], ['--port', 'x'], ['--port', '70000'], ['extra'], ['--coalesce', '-1'], ['--upstream-rate', '0']]) {

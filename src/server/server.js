@@ -117,9 +117,12 @@ export async function startServer({
     const started = performance.now();
     const pathname = requestPath(req);
     if (log) {
-      res.on('finish', () => log(accessLogLine({
+      // On 'close', so a request whose viewer left before the answer gets its line too ("closed").
+      res.on('close', () => log(accessLogLine({
         time: new Date(), remote: req.socket.remoteAddress, method: req.method, path: pathname ?? '?',
-        status: res.statusCode, bytes: Number(res.getHeader('content-length') ?? 0), ms: performance.now() - started,
+        status: res.writableFinished ? res.statusCode : 'closed',
+        bytes: res.writableFinished ? Number(res.getHeader('content-length') ?? 0) : 0,
+        ms: performance.now() - started,
       })));
     }
     const hosts = hostHeaders(req);
