@@ -59,11 +59,12 @@ function startServeProcess(args, env) {
  * @param {number} [options.datasets=100] datasets each viewer watches (the same ids for all)
  * @param {number} [options.pollMs=2000] each viewer reads all its datasets every pollMs; a round
  *   still running when the next is due is skipped (as a page that waits for its answers)
- * @param {number} [options.durationMs=30000] how long viewers start rounds, in ms
+ * @param {number} [options.durationMs=30000] how long viewers read, in ms; then reads not yet sent
+ *   are dropped (the pages close) and those in flight end
  * @param {number} [options.coalesceSeconds=2] the server's --coalesce
  * @param {number} [options.upstreamRate=1000] the server's --upstream-rate
  * @param {number} [options.inFlight=32] requests in flight at most, for all viewers together
- * @returns {Promise<object>} counts (planned, sent, answers by status, skipped rounds), upstream
+ * @returns {Promise<object>} counts (planned, sent, dropped at the end, answers by status, skipped rounds), upstream
  *   reads (total, per dataset at most, the bound floor(elapsed / window) + 1), answer times in ms
  *   (p50, p99, max; from sending the request to the end of the answer), elapsed ms
  */
@@ -115,10 +116,9 @@ export async function runServerLoad({
     const rounds = [];
     const viewerLoops = Array.from({ length: viewers }, () => new Promise((resolveViewer) => {
       let busy = false;
-      let current = Promise.resolve();
       const round = () => {
         if (performance.now() - started >= durationMs) {
-          current.then(resolveViewer);
+          resolveViewer();
           return;
         }
         planned += ids.length;
@@ -127,7 +127,7 @@ export async function runServerLoad({
         } else {
           busy = true;
           let left = ids.length;
-          current = new Promise((resolveRound) => {
+          const current = new Promise((resolveRound) => {
             for (const id of ids) {
               waiting.push({ id, done: () => { if (--left === 0) { busy = false; resolveRound(); } } });
             }
@@ -140,6 +140,9 @@ export async function runServerLoad({
       setTimeout(round, Math.random() * pollMs);
     }));
     await Promise.all(viewerLoops);
+    // The pages close: reads not yet sent are dropped, reads in flight end.
+    const dropped = waiting.splice(0);
+    for (const { done } of dropped) done();
     await Promise.all(rounds);
     const elapsedMs = performance.now() - started;
     agent.destroy();
@@ -150,6 +153,7 @@ export async function runServerLoad({
       elapsedMs,
       planned,
       sent,
+      droppedAtEnd: dropped.length,
       skippedRounds,
       statuses,
       upstreamReads: perDataset.reduce((a, b) => a + b, 0),
