@@ -8,7 +8,7 @@
  *   node scripts/bench.mjs [--requests 10000] [--browser-requests 2000] [--rounds 3]
  *                          [--concurrency 64] [--memory-requests 100000] [--startup-runs 7]
  *                          [--datasets 1000] [--latency-ms 20]
- *                          [--only size,startup,node,browser,memory,many] [--out bench-results]
+ *                          [--only size,startup,node,browser,memory,many,server] [--out bench-results]
  *
  * Needs a built module (npm run build). The server is a child process (scripts/bench/server.mjs),
  * and the Node clients run in child processes of their own, so each process's CPU time is its own.
@@ -24,9 +24,10 @@ import { runStartup } from './bench/startup.mjs';
 import { runBrowserThroughput } from './bench/throughput-browser.mjs';
 import { runMemory } from './bench/memory.mjs';
 import { runMany } from './bench/many.mjs';
+import { runServerLoad } from './bench/dashboard-server.mjs';
 import { ROOT, startServer, machine, median, kb, ms, int, ratio } from './bench/util.mjs';
 
-const SECTIONS = ['size', 'startup', 'node', 'browser', 'memory', 'many'];
+const SECTIONS = ['size', 'startup', 'node', 'browser', 'memory', 'many', 'server'];
 
 const { values: args } = parseArgs({
   options: {
@@ -156,6 +157,10 @@ if (wants('many')) {
   log(`waiting for ${config.datasets} datasets on the mock`);
   report.sections.many = await runMany({ count: config.datasets, latencyMs: config.latencyMs });
 }
+if (wants('server')) {
+  log('dashboard server: 200 viewers polling 100 datasets every 2 s for 30 s');
+  report.sections.server = await runServerLoad({ viewers: 200, datasets: 100, pollMs: 2000, durationMs: 30_000 });
+}
 report.machine.loadAverageAtEnd = os.loadavg().map((v) => +v.toFixed(2));
 report.totalSeconds = +((performance.now() - started) / 1000).toFixed(1);
 
@@ -261,6 +266,20 @@ function render(r) {
       row(x.label, (x.ms / 1000).toFixed(1), int(x.requests), x.peakInFlight,
         Object.entries(x.statuses).map(([k, v]) => `${v} ${k}`).join(', ') + (x.failures ? `, ${x.failures} failures` : ''));
     }
+    lines.push('');
+  }
+  if (s.server) {
+    const sv = s.server;
+    lines.push(`## 6. Dashboard server under load (\`serve\`, its own process; ${sv.viewers} viewers, ${sv.datasets} datasets, ` +
+      `every ${sv.pollMs / 1000} s for ${sv.durationMs / 1000} s)`, '');
+    lines.push(`Every viewer reads the same ${sv.datasets} dataset statuses through the server, at most ${sv.inFlight} reads in ` +
+      `flight for all viewers together (a round still running when the next is due is skipped); answers are reused for ` +
+      `${sv.coalesceMs / 1000} s. Answer time: from sending a read to the end of its answer, on loopback.`, '');
+    row('viewer reads', 'answers', 'upstream reads', 'per dataset (bound)', 'p50 ms', 'p99 ms', 'max ms');
+    row('---:', '---', '---:', '---:', '---:', '---:', '---:');
+    row(int(sv.sent), Object.entries(sv.statuses).map(([k, v]) => `${int(v)} × ${k}`).join(', '), int(sv.upstreamReads),
+      `${sv.upstreamReadsPerDatasetMin}…${sv.upstreamReadsPerDatasetMax} (${sv.upstreamReadsPerDatasetBound})`,
+      ms(sv.p50Ms), ms(sv.p99Ms), ms(sv.maxMs));
     lines.push('');
   }
   lines.push(`Total bench time ${r.totalSeconds} s.`, '');

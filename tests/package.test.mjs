@@ -9,6 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startMockProlific } from '../scripts/mock-prolific.mjs';
 import { PACKAGE_NAME, ROOT, cleanEnv, cleanupPack, packAndInstall, runCommand } from './support/pack.mjs';
+import { get, serverEnv, startServeProcess } from './support/serve-process.mjs';
 
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const DTS_PATH = path.join(ROOT, 'src', 'js', 'index.d.ts');
@@ -266,6 +267,7 @@ describe('runtime exports match the declarations', () => {
       getImportStatus: ['dataset-1', 'import-1'],
       waitForImport: ['dataset-1', 'import-1'],
       uploadAndWait: [{ datasetId: 'dataset-1', filename: 'data.csv', data: 'a,b' }],
+      checkClientOptions: [],
     };
     assert.deepEqual([...declarations.functionOptions.keys()].filter((fn) => fn !== 'createClient').sort(),
       Object.keys(argumentsOf).sort(), 'a function with options is missing from this test');
@@ -320,8 +322,14 @@ describe('the npm package', () => {
     for (const file of ['src/js/index.js', 'src/js/node.js', 'src/js/api.js', 'src/js/errors.js']) {
       assert.ok(files.includes(file), `${file} is missing from the tarball`);
     }
+    // The dashboard server ships too (`prolific-dataset-status serve`): src/server/, web/ and the
+    // built-in mock API it demos with; no other script.
+    const shippedScripts = ['scripts/mock-prolific.mjs', 'scripts/mock-lifecycle.mjs', 'scripts/program.mjs'];
+    for (const file of [...shippedScripts, 'src/server/cli.js', 'web/index.html']) {
+      assert.ok(files.includes(file), `${file} is missing from the tarball`);
+    }
     const forbidden = files.filter((file) =>
-      /^(tests|src\/core|src\/wasm|build|node_modules|scripts|web|\.github)\//.test(file) ||
+      (/^(tests|src\/core|src\/wasm|build|node_modules|scripts|\.github)\//.test(file) && !shippedScripts.includes(file)) ||
       /(^|\/)(CMakeLists\.txt|package-lock\.json|\.gitignore|.*\.tgz|.*\.log)$/.test(file));
     assert.deepEqual(forbidden, []);
     // Everything package.json points at is in the tarball.
@@ -353,6 +361,32 @@ describe('the npm package', () => {
     assert.equal(mock.requests.length, 1);
     assert.equal(mock.requests[0].path, '/api/v1/data-collection/datasets/status-READY/status');
     assert.equal(mock.requests[0].headers.authorization, `Token ${TOKEN}`);
+  });
+
+  test('installed: npx prolific-dataset-status serve serves the dashboard, the module and the demo API', async () => {
+    const server = await startServeProcess(['--port', '0'], {
+      command: ['npx', '--no-install', PACKAGE_NAME, 'serve'],
+      cwd: pack.projectDir,
+      env: serverEnv({ npm_config_cache: path.join(pack.tempDir, 'npm-cache'), npm_config_offline: 'true' }),
+    });
+    const host = `127.0.0.1:${server.port}`;
+    try {
+      const page = await get(server.port, '/', { Host: host });
+      assert.equal(page.status, 200);
+      assert.match(page.headers['content-type'], /^text\/html/);
+      assert.equal(page.body, readFileSync(path.join(pack.packageDir, 'web', 'index.html'), 'latin1'));
+      const wasm = await get(server.port, '/pkg/dist/prolific-dataset-status.wasm', { Host: host });
+      assert.equal(wasm.status, 200);
+      assert.equal(wasm.headers['content-type'], 'application/wasm');
+      const glue = await get(server.port, '/pkg/src/js/index.js', { Host: host });
+      assert.equal(glue.status, 200);
+      const api = await get(server.port, '/api/v1/data-collection/datasets/status-READY/status', { Host: host });
+      assert.deepEqual(JSON.parse(api.body), { status: 'READY' });
+      assert.deepEqual(JSON.parse((await get(server.port, '/server.json', { Host: host })).body),
+        { api: 'mock', upstream: 'built-in mock Prolific API' });
+    } finally {
+      await server.stop();
+    }
   });
 
   test('installed: TypeScript resolves the packed declarations from node_modules', async () => {
