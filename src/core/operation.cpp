@@ -241,7 +241,13 @@ Action StatusOperation::after_read(std::string status, std::string json, double 
   StatusReport report{status, json, reads_, now_ms - start_ms_};
   Action action;
   bool import_job = kind_ == RequestKind::import_status;
-  if ((import_job && is_terminal_import_status(status)) || (!import_job && status == "READY")) {
+  if (!import_job && status.empty()) {
+    // No status of its own (V4): it would never become READY, so the wait does not poll it.
+    Error error = make_error(ErrorKind::dataset_processing,
+                             "The " + subject_ + " has no status of its own (a V4 dataset): its import jobs "
+                             "carry the processing state; wait with watchDatasets or waitForImport");
+    action = finish(std::move(error));
+  } else if ((import_job && is_terminal_import_status(status)) || (!import_job && status == "READY")) {
     action = finish_status(status, std::move(json));
   } else if (!import_job && status == "ERROR") {
     Error error = make_error(ErrorKind::dataset_processing,

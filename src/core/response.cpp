@@ -330,7 +330,8 @@ Result<std::string> parse_status_body(int http_status, std::string_view body, st
   if (value.is_discarded()) return failure(body.empty() ? "the body is empty" : problem);
   if (!value.is_object()) return failure("the JSON is not an object");
   auto status = value.find("status");
-  if (status == value.end()) return failure("it has no \"status\" field");
+  // The reference marks `status` optional and nullable (V4 datasets have none): "" stands for it.
+  if (status == value.end() || status->is_null()) return std::string();
   if (!status->is_string()) return failure("\"status\" is not a string");
   const std::string& text = status->get_ref<const std::string&>();
   if (text.empty()) return failure("\"status\" is empty");

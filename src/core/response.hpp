@@ -45,10 +45,11 @@ std::string body_snippet(std::string_view body, std::string_view token);
 /// Parses the body of a 2xx answer to `GET .../datasets/{id}/status` (Prolific API reference:
 /// `{"status": "UNINITIALISED" | "PROCESSING" | "READY" | "ERROR"}`).
 /// A leading UTF-8 byte order mark is skipped (RFC 8259 §8.1); with duplicate keys the last one
-/// wins, as in JavaScript's JSON.parse. Returns the status string, unchanged but redacted.
+/// wins, as in JavaScript's JSON.parse. Returns the status string, unchanged but redacted, or ""
+/// when the body has no status (`{"status": null}` or no "status" field: a V4 dataset).
 /// Errors (invalid_response, with http_status and body_snippet): a body larger than
 /// max_body_bytes, not JSON (syntax, invalid UTF-8, truncation), nested deeper than
-/// max_json_depth, not an object, without "status", or whose status is not a non-empty string.
+/// max_json_depth, not an object, or whose status is neither null nor a non-empty string.
 Result<std::string> parse_status_body(int http_status, std::string_view body, std::string_view token);
 
 /// Reads a non-2xx answer into an api Error (JS: ProlificApiError).

@@ -119,7 +119,8 @@ export function errorFromValue(error) {
     case 'invalid_response':
       return new InvalidResponseError(error.message, error);
     case 'dataset_processing':
-      return new DatasetProcessingError(error.message, error);
+      // A dataset with no status of its own (V4) has status null, as getDatasetStatus gives it.
+      return new DatasetProcessingError(error.message, { ...error, status: error.status === '' ? null : error.status });
     default:
       return new ProlificError(error.message);
   }

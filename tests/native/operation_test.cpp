@@ -107,9 +107,25 @@ TEST(Operation, FinalErrorsAreNotRetried) {
   }
   StatusOperation operation = make();
   operation.start(0);
-  Action invalid = operation.on_transport_result(response(200, "{}"), 1);
+  Action invalid = operation.on_transport_result(response(200, "[]"), 1);
   ASSERT_EQ(invalid.type, Action::Type::finish);
-  EXPECT_EQ(invalid.error->kind, ErrorKind::invalid_response);
+  EXPECT_EQ(invalid.error->kind, ErrorKind::invalid_response) << invalid.error->message;
+}
+
+TEST(Operation, ReadWithoutStatusResolvesEmptyAndWaitStopsAtOnce) {
+  StatusOperation read = make();
+  read.start(0);
+  Action once = read.on_transport_result(response(200, R"({"status":null})"), 1);
+  ASSERT_EQ(once.type, Action::Type::finish);
+  ASSERT_TRUE(once.status.has_value());
+  EXPECT_EQ(*once.status, "");
+  StatusOperation wait = make(WaitOptions{});
+  wait.start(0);
+  Action done = wait.on_transport_result(response(200, "{}"), 1);
+  ASSERT_EQ(done.type, Action::Type::finish);
+  ASSERT_TRUE(done.error.has_value());
+  EXPECT_EQ(done.error->kind, ErrorKind::dataset_processing);
+  EXPECT_NE(done.error->message.find("V4"), std::string::npos);
 }
 
 TEST(Operation, NetworkErrorCauseIsRedacted) {

@@ -29,12 +29,20 @@ TEST(StatusBody, BomIsSkippedAndTheLastDuplicateKeyWins) {
   EXPECT_EQ(duplicate.value(), "READY");
 }
 
+TEST(StatusBody, NullOrMissingStatusIsNoStatus) {
+  for (const char* body : {"{\"status\": null}", "{}", "{\"id\":\"x\"}"}) {
+    auto result = parse_status_body(200, body, "");
+    ASSERT_TRUE(result.ok()) << body;
+    EXPECT_EQ(result.value(), "") << body;
+  }
+}
+
 TEST(StatusBody, EveryMalformedBodyIsAnInvalidResponse) {
   const std::string deep = std::string(100000, '[') + std::string(100000, ']');
   const std::string huge = "{\"status\":\"READY\",\"pad\":\"" + std::string(max_body_bytes, 'x') + "\"}";
   for (const std::string& body :
        {std::string(""), std::string("hello"), std::string("{\"status\": \"REA"), std::string("{\"status\": 5}"),
-        std::string("{\"status\": null}"), std::string("{\"status\": \"\"}"), std::string("{}"), std::string("[]"),
+        std::string("{\"status\": \"\"}"), std::string("[]"),
         std::string("\"READY\""), std::string("{\"status\":\"\xff\xfe\"}"), std::string("<html>hi</html>"), deep,
         huge, std::string("{\"status\":\"READY\"} trailing"), std::string("\xEF\xBB\xBF"),
         std::string("{\"status\":[\"READY\"]}")}) {
