@@ -102,6 +102,14 @@ val check_client_options(val options) {
   return val::undefined();
 }
 
+/// Checks one dataset id with the rules of src/core (validate_dataset_id): undefined, or
+/// { kind, message }. For tools that must find every bad id before sending anything.
+val check_dataset_id(val dataset_id) {
+  if (!dataset_id.isString()) return error_result(make_error(ErrorKind::invalid_argument, "dataset id must be a string"));
+  if (auto error = validate_dataset_id(dataset_id.as<std::string>())) return error_result(*error);
+  return val::undefined();
+}
+
 /// Creates a schedule: `{ count, concurrency, intervalMs, maxIntervalMs, deadlineMs, seed, nowMs }`.
 /// Returns { handle } or { error: { kind, message } } for options src/core refuses.
 val create_watch(val config) {
@@ -234,6 +242,7 @@ void watch_close(int handle) {
 
 EMSCRIPTEN_BINDINGS(prolific_watch) {
   emscripten::function("checkClientOptions", &check_client_options);
+  emscripten::function("checkDatasetId", &check_dataset_id);
   emscripten::function("createWatch", &create_watch);
   emscripten::function("watchTakeDue", &watch_take_due);
   emscripten::function("watchNextWakeMs", &watch_next_wake_ms);
