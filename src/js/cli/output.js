@@ -184,10 +184,8 @@ export function resultJson(result, timeout) {
  */
 export function guardedOutput(stream) {
   let closed = false;
-  stream.on('error', (error) => {
-    if (error?.code === 'EPIPE') closed = true;
-    else closed = true;
-  });
+  // EPIPE (the reader left) or any other write failure: stop writing; the exit code stays the run's.
+  stream.on('error', () => { closed = true; });
   return {
     write(text) { if (!closed) stream.write(text); },
     closed: () => closed,
