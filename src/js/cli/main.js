@@ -79,7 +79,8 @@ async function runServe(args) {
   try {
     ({ serveCommand } = await import('../../server/cli.js'));
   } catch (error) {
-    if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    // Only the server module itself missing means "not included"; a fault inside it is reported.
+    if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !/module '[^']*server[\\/]cli\.js'/.test(String(error.message))) throw error;
   }
   if (typeof serveCommand !== 'function') {
     process.stderr.write(`${PROGRAM}: serve is not available in this installation (the dashboard server is not included)\n`);

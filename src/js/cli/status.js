@@ -107,15 +107,16 @@ function reportResult(result, wait, timeout) {
  */
 async function readAll(ids, settings) {
   const results = await getDatasetStatuses(ids, settings);
-  await Promise.all(results.map(async (result, index) => {
-    if (result.error || result.status !== null) return;
+  // One dataset read at a time: V4 datasets are few beside the status reads.
+  for (const [index, result] of results.entries()) {
+    if (result.error || result.status !== null) continue;
     try {
       const dataset = await getDataset(result.datasetId, settings);
       results[index] = { ...result, imports: dataset.imports ?? [] };
     } catch (error) {
       results[index] = { datasetId: result.datasetId, error };
     }
-  }));
+  }
   return results;
 }
 
