@@ -372,7 +372,8 @@ export function createApi({ loadModule, environmentDefaults }) {
    * exponential backoff.
    * @param {string} datasetId the dataset's id (sent percent-encoded, as one path segment)
    * @param {object} [options] token, baseUrl, timeoutMs (ms per attempt, 0 = none), maxRetries, signal
-   * @returns {Promise<{ datasetId: string, status: string }>}
+   * @returns {Promise<{ datasetId: string, status: string | null }>} status null when the API sent
+   *   none (`{"status": null}` or `{}`: a V4 dataset)
    * @throws {TypeError} bad arguments (nothing is sent)
    * @throws {ProlificApiError|NetworkError|TimeoutError|InvalidResponseError} see errors.js
    */
@@ -386,6 +387,10 @@ export function createApi({ loadModule, environmentDefaults }) {
    * @param {object} [options] the options of getDatasetStatus, and intervalMs, maxIntervalMs,
    *   deadlineMs (all ms) and onStatus(result, { attempt, elapsedMs })
    * @returns {Promise<{ datasetId: string, status: 'READY' }>}
+   * @throws {DatasetProcessingError} at ERROR, and at once for a dataset with no status of its own
+   *   (V4, status null), which is not polled: watchDatasets waits for its import jobs. This stays a
+   *   single-dataset wait (src/core/operation.hpp), not a one-id watchDatasets.
+   * @throws {TimeoutError} past deadlineMs; ProlificApiError for a 4XX other than 408/429
    */
   async function waitForDataset(datasetId, options) {
     return run(datasetId, resolveOptions(options, WAIT_OPTIONS, environmentDefaults), true);
@@ -397,6 +402,8 @@ export function createApi({ loadModule, environmentDefaults }) {
    * @param {string[]} datasetIds
    * @param {object} [options] the options of getDatasetStatus, and concurrency (default 6)
    * @returns {Promise<Array<{ datasetId: string, status: string } | { datasetId: unknown, error: Error }>>}
+   * @throws {TypeError} a non-array, or options wrong for every id (unknown option, token, base URL);
+   *   nothing is sent
    */
   async function getDatasetStatuses(datasetIds, options) {
     if (!Array.isArray(datasetIds)) throw new TypeError(`datasetIds must be an array, not ${describe(datasetIds)}`);
