@@ -28,7 +28,21 @@ WatchSchedule::WatchSchedule(std::size_t count, WatchOptions options, std::uint6
 
 void WatchSchedule::start(double now_ms) {
   start_ms_ = now_ms;
-  for (Entry& entry : entries_) entry.due_ms = now_ms;
+  for (std::size_t i = 0; i < entries_.size(); ++i) set_due(i, now_ms);
+}
+
+void WatchSchedule::set_due(std::size_t index, double due_ms) {
+  entries_[index].due_ms = due_ms;
+  due_.emplace(due_ms, index);
+}
+
+void WatchSchedule::drop_stale() const {
+  while (!due_.empty()) {
+    const auto& [due_ms, index] = due_.top();
+    const Entry& entry = entries_[index];
+    if (!entry.finished && !entry.in_flight && entry.due_ms == due_ms) return;
+    due_.pop();
+  }
 }
 
 double WatchSchedule::next_random() {
@@ -41,17 +55,11 @@ double WatchSchedule::next_random() {
 
 std::optional<WatchRead> WatchSchedule::take_due(double now_ms) {
   if (ended_ || in_flight_ >= options_.concurrency || remaining_ms(now_ms) <= 0) return std::nullopt;
-  Entry* best = nullptr;
-  std::size_t best_index = 0;
-  for (std::size_t i = 0; i < entries_.size(); ++i) {
-    Entry& entry = entries_[i];
-    if (entry.finished || entry.in_flight || entry.due_ms > now_ms) continue;
-    if (!best || entry.due_ms < best->due_ms) {
-      best = &entry;
-      best_index = i;
-    }
-  }
-  if (!best) return std::nullopt;
+  drop_stale();
+  if (due_.empty() || due_.top().first > now_ms) return std::nullopt;
+  std::size_t best_index = due_.top().second;
+  due_.pop();
+  Entry* best = &entries_[best_index];
   best->in_flight = true;
   ++in_flight_;
   WatchRead read;
@@ -71,10 +79,8 @@ std::optional<double> WatchSchedule::next_wake_ms(double now_ms) const {
   if (ended_ || unfinished_ == 0) return std::nullopt;
   double deadline = std::max(0.0, remaining_ms(now_ms));
   if (in_flight_ >= options_.concurrency) return deadline;
-  double earliest = std::numeric_limits<double>::infinity();
-  for (const Entry& entry : entries_) {
-    if (!entry.finished && !entry.in_flight) earliest = std::min(earliest, entry.due_ms);
-  }
+  drop_stale();
+  double earliest = due_.empty() ? std::numeric_limits<double>::infinity() : due_.top().first;
   return std::min(deadline, std::max(0.0, earliest - now_ms));
 }
 
@@ -112,9 +118,10 @@ WatchUpdate WatchSchedule::begin_update(Entry& entry, double now_ms) {
   return update;
 }
 
-void WatchSchedule::schedule_poll(Entry& entry, double now_ms) {
+void WatchSchedule::schedule_poll(std::size_t index, double now_ms) {
+  Entry& entry = entries_[index];
   ++entry.polls;
-  entry.due_ms = now_ms + poll_delay_ms(entry.polls - 1, options_.interval_ms, options_.max_interval_ms, next_random());
+  set_due(index, now_ms + poll_delay_ms(entry.polls - 1, options_.interval_ms, options_.max_interval_ms, next_random()));
 }
 
 bool WatchSchedule::seek_unfinished_import(Entry& entry) const {
@@ -140,12 +147,12 @@ WatchUpdate WatchSchedule::on_status(std::size_t index, std::optional<std::strin
   if (!status) {
     // No status of its own (V4): its import jobs carry the processing state; list them now.
     entry.phase = Entry::Phase::dataset;
-    entry.due_ms = now_ms;
+    set_due(index, now_ms);
   } else if (entry.status == "READY" || entry.status == "ERROR") {
     finish(entry);
     update.terminal = true;
   } else {
-    schedule_poll(entry, now_ms);
+    schedule_poll(index, now_ms);
   }
   return update;
 }
@@ -169,14 +176,14 @@ WatchUpdate WatchSchedule::on_dataset(std::size_t index, std::vector<WatchedImpo
   entry.imports = std::move(imports);
   entry.cursor = 0;
   if (entry.imports.empty()) {
-    schedule_poll(entry, now_ms);  // nothing uploaded yet: look again later
+    schedule_poll(index, now_ms);  // nothing uploaded yet: look again later
   } else if (all_imports_terminal(entry)) {
     finish(entry);
     update.terminal = true;
   } else {
     entry.phase = Entry::Phase::imports;
     seek_unfinished_import(entry);
-    entry.due_ms = now_ms;
+    set_due(index, now_ms);
   }
   return update;
 }
@@ -199,11 +206,11 @@ WatchUpdate WatchSchedule::on_import(std::size_t index, const std::string& impor
   }
   ++entry.cursor;
   if (seek_unfinished_import(entry)) {
-    entry.due_ms = now_ms;  // the rest of this round, at once
+    set_due(index, now_ms);  // the rest of this round, at once
   } else {
     entry.cursor = 0;
     seek_unfinished_import(entry);
-    schedule_poll(entry, now_ms);
+    schedule_poll(index, now_ms);
   }
   return update;
 }
@@ -226,7 +233,7 @@ WatchUpdate WatchSchedule::on_failure(std::size_t index, const Error& error, dou
     update.changed = true;
     return update;
   }
-  entry.due_ms = now_ms + retry_delay_ms(error.retry_after_ms, entry.failures_in_a_row, next_random());
+  set_due(index, now_ms + retry_delay_ms(error.retry_after_ms, entry.failures_in_a_row, next_random()));
   ++entry.failures_in_a_row;
   return update;
 }

@@ -6,8 +6,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <queue>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "request.hpp"
@@ -125,9 +128,13 @@ class WatchSchedule {
     std::size_t cursor = 0;      // next import job of the current round
   };
 
+  /// Sets when dataset `index` is next due and queues it.
+  void set_due(std::size_t index, double due_ms);
+  /// Drops queued times that no longer hold (finished, in flight, or moved) from the top.
+  void drop_stale() const;
   WatchUpdate begin_update(Entry& entry, double now_ms);
   void finish(Entry& entry);
-  void schedule_poll(Entry& entry, double now_ms);
+  void schedule_poll(std::size_t index, double now_ms);
   /// Moves the cursor to the next import job not yet terminal in this round; false when none.
   bool seek_unfinished_import(Entry& entry) const;
   bool all_imports_terminal(const Entry& entry) const;
@@ -135,6 +142,10 @@ class WatchSchedule {
 
   WatchOptions options_;
   std::vector<Entry> entries_;
+  /// (due time, position), earliest first, ties in input order; stale pairs are skipped lazily,
+  /// so finding the next due dataset costs O(log n) however many are watched.
+  using Due = std::pair<double, std::size_t>;
+  mutable std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due_;
   std::uint64_t random_state_;
   double start_ms_ = 0;
   int in_flight_ = 0;

@@ -249,3 +249,52 @@ TEST(Watch, NoDatasetsIsDoneAtOnce) {
   EXPECT_TRUE(schedule.done());
   EXPECT_FALSE(schedule.take_due(0).has_value());
 }
+
+TEST(Watch, DueDatasetsGoInInputOrderThenByDueTime) {
+  WatchSchedule schedule(5, options(1), 3);
+  schedule.start(0);
+  std::vector<std::size_t> order;
+  for (int i = 0; i < 5; ++i) {
+    auto read = schedule.take_due(0);
+    ASSERT_TRUE(read.has_value());
+    order.push_back(read->index);
+    schedule.on_status(read->index, std::string(read->index == 2 ? "READY" : "PROCESSING"), i);
+  }
+  EXPECT_EQ(order, (std::vector<std::size_t>{0, 1, 2, 3, 4}));
+  // Next round: the one read first is due first; the finished one never comes back.
+  double now = 10000;
+  order.clear();
+  while (auto read = schedule.take_due(now)) {
+    order.push_back(read->index);
+    schedule.on_status(read->index, std::string("READY"), now);
+  }
+  EXPECT_EQ(order.front(), 0u);
+  EXPECT_EQ(order.size(), 4u);
+  EXPECT_TRUE(schedule.done());
+}
+
+TEST(Watch, FiftyThousandDatasetsAllFinish) {
+  const std::size_t count = 50000;
+  WatchSchedule schedule(count, options(6, 1e9), 5);
+  schedule.start(0);
+  std::vector<int> reads(count, 0);
+  double now = 0;
+  std::size_t total = 0;
+  while (!schedule.done() && total < 4 * count) {
+    std::vector<WatchRead> batch = take_all(schedule, now);
+    EXPECT_LE(batch.size(), 6u);
+    for (const WatchRead& read : batch) {
+      ++total;
+      ++reads[read.index];
+      schedule.on_status(read.index, std::string(reads[read.index] >= 2 ? "READY" : "PROCESSING"), now + 1);
+    }
+    now += 1;
+    if (batch.empty()) {
+      auto wake = schedule.next_wake_ms(now);
+      ASSERT_TRUE(wake.has_value());
+      now += *wake;
+    }
+  }
+  EXPECT_TRUE(schedule.done());
+  EXPECT_EQ(total, 2 * count);
+}
