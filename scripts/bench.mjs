@@ -266,6 +266,17 @@ function render(r) {
       row(x.label, (x.ms / 1000).toFixed(1), int(x.requests), x.peakInFlight,
         Object.entries(x.statuses).map(([k, v]) => `${v} ${k}`).join(', ') + (x.failures ? `, ${x.failures} failures` : ''));
     }
+    const watch = many.results.find((x) => x.strategy === 'watch');
+    const others = many.results.filter((x) => x.strategy !== 'watch' && !x.failures);
+    if (watch && others.length > 0) {
+      const fewest = Math.min(...others.map((x) => x.requests));
+      const fastest = Math.min(...others.map((x) => x.ms));
+      const met = (ok) => (ok ? 'met' : '**not met**');
+      lines.push('', `Targets for watchDatasets: at most 6 in flight: ${met(watch.peakInFlight <= 6)} (${watch.peakInFlight}); ` +
+        `requests within 5 % of the fewest (${int(fewest)}): ${met(watch.requests <= fewest * 1.05)} (${int(watch.requests)}); ` +
+        `wall time no worse than the fastest (${(fastest / 1000).toFixed(1)} s): ${met(watch.ms <= fastest * 1.02)} ` +
+        `(${(watch.ms / 1000).toFixed(1)} s).`);
+    }
     lines.push('');
   }
   if (s.server) {

@@ -122,14 +122,17 @@ describe('prolific-dataset-status CLI', () => {
       assert.equal(lines[3].error.httpStatus, 200);
     });
 
-    test('--json leaves httpStatus out when the error has none', async () => {
+    test('--json leaves httpStatus out when the error has none; the timeout is in the unit typed', async () => {
       const result = await run(['--json', '--timeout=0.2', 'slow-headers']);
       assertClean(result);
       assert.equal(result.code, 4);
       const line = JSON.parse(result.stdout);
       assert.equal(line.datasetId, 'slow-headers');
-      assert.deepEqual(Object.keys(line.error).sort(), ['message', 'name']);
+      assert.deepEqual(Object.keys(line.error).sort(), ['message', 'name', 'timeoutMs']);
       assert.equal(line.error.name, 'TimeoutError');
+      assert.equal(line.error.timeoutMs, 200);
+      assert.match(line.error.message, /within 0\.2 s/);
+      assert.match(result.stderr, /within 0\.2 s/);
     });
 
     test('401 says to check PROLIFIC_TOKEN', async () => {
@@ -181,10 +184,11 @@ describe('prolific-dataset-status CLI', () => {
       assert.ok(mock.requests.some((r) => r.headers.authorization === `Token ${TOKEN}`));
     });
 
-    test('at most 6 requests in flight', async () => {
+    test('at most 6 requests in flight; a repeated id is read once', async () => {
       let inFlight = 0;
       let most = 0;
-      mock.setHandler('gate', (req, res) => {
+      const gates = Array.from({ length: 10 }, (_, i) => `gate-${i}`);
+      for (const gate of gates) mock.setHandler(gate, (req, res) => {
         inFlight++;
         most = Math.max(most, inFlight);
         setTimeout(() => {
@@ -194,36 +198,36 @@ describe('prolific-dataset-status CLI', () => {
         }, 40);
       });
       try {
-        const result = await run(Array(10).fill('gate'));
+        mock.reset();
+        const result = await run([...gates, 'gate-0', 'gate-1']);
         assert.equal(result.code, 0);
         assert.equal(result.stdout.trim().split('\n').length, 11);
         assert.ok(most <= 6 && most >= 2, `at most ${most} in flight`);
+        assert.equal(mock.requests.filter((r) => r.path.includes('/gate-0/')).length, 1);
       } finally {
-        mock.setHandler('gate', null);
+        for (const gate of gates) mock.setHandler(gate, null);
       }
     });
   });
 
   describe('--wait', () => {
-    test('waits for every dataset, prints final results in order; an ERROR dataset exits 3', async () => {
-      const result = await run(['--wait', '--interval', '0.05', 'demo-ready', 'demo-error', 'status-READY']);
+    test('waits for every dataset, prints each as it finishes; an ERROR dataset exits 3', async () => {
+      const result = await run(['--wait', '--quiet', '--interval', '0.05', 'demo-ready', 'demo-error', 'status-READY']);
       assertClean(result);
       assert.equal(result.code, 3);
-      assert.equal(result.stdout, [
-        'DATASET       STATUS',
-        'demo-ready    READY',
-        'demo-error    ERROR',
-        'status-READY  READY',
-        '',
-      ].join('\n'));
+      const lines = result.stdout.split('\n');
+      assert.equal(lines[0], 'DATASET       STATUS');
+      // In finishing order (which one finishes first depends on timing; tests/cli-watch.test.mjs
+      // checks the order with a dataset held back).
+      assert.deepEqual(lines.slice(1).sort(), ['', 'demo-error    ERROR', 'demo-ready    READY', 'status-READY  READY']);
       assert.match(result.stderr, /dataset "demo-error".*ERROR/);
-      // Not on a TTY: nothing decorative.
+      // Not on a TTY, and --quiet: nothing decorative.
       assert.ok(!result.stderr.includes('\r'));
       assert.doesNotMatch(result.stderr, /elapsed/);
     });
 
     test('fractional --interval 0.05 is honoured (default would be 2 s)', async () => {
-      const result = await run(['--wait', '--interval', '0.05', 'demo-ready']);
+      const result = await run(['--wait', '--quiet', '--interval', '0.05', 'demo-ready']);
       assertClean(result);
       assert.equal(result.code, 0);
       assert.equal(result.stdout, 'DATASET     STATUS\ndemo-ready  READY\n');
@@ -237,14 +241,16 @@ describe('prolific-dataset-status CLI', () => {
       const result = await run(['--wait', '--json', '--interval=0.05', 'demo-error', 'demo-ready']);
       assertClean(result);
       assert.equal(result.code, 3);
-      assert.deepEqual(result.stdout.trim().split('\n').map((line) => JSON.parse(line)), [
+      const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+      lines.sort((a, b) => a.datasetId.localeCompare(b.datasetId));
+      assert.deepEqual(lines, [
         { datasetId: 'demo-error', status: 'ERROR' },
         { datasetId: 'demo-ready', status: 'READY' },
       ]);
     });
 
     test('all READY exits 0 with nothing on stderr', async () => {
-      const result = await run(['--wait', 'status-READY', 'flaky-1']);
+      const result = await run(['--wait', '--quiet', 'status-READY', 'flaky-1']);
       assertClean(result);
       assert.equal(result.code, 0);
       assert.equal(result.stderr, '');
@@ -263,7 +269,8 @@ describe('prolific-dataset-status CLI', () => {
     test('waits share one limiter: at most 6 requests in flight', async () => {
       let inFlight = 0;
       let most = 0;
-      mock.setHandler('gate', (req, res, ctx) => {
+      const gates = Array.from({ length: 10 }, (_, i) => `gate-${i}`);
+      for (const gate of gates) mock.setHandler(gate, (req, res, ctx) => {
         inFlight++;
         most = Math.max(most, inFlight);
         setTimeout(() => {
@@ -273,18 +280,18 @@ describe('prolific-dataset-status CLI', () => {
         }, 30);
       });
       try {
-        const result = await run(['--wait', '--interval', '0.02', ...Array(10).fill('gate')]);
+        const result = await run(['--wait', '--interval', '0.02', ...gates]);
         assertClean(result);
         assert.equal(result.code, 0);
         assert.equal(result.stdout.trim().split('\n').length, 11);
         assert.ok(most <= 6 && most >= 2, `at most ${most} in flight`);
       } finally {
-        mock.setHandler('gate', null);
+        for (const gate of gates) mock.setHandler(gate, null);
       }
     });
 
     test('SIGINT aborts, prints "Interrupted", exits 130 without a stack trace', async () => {
-      const { child, done } = start(['--wait', '--interval', '0.05', 'demo-new'], env);
+      const { child, done } = start(['--wait', '--quiet', '--interval', '0.05', 'demo-new'], env);
       const waitStart = Date.now();
       while (!mock.requests.some((r) => r.path.includes('/demo-new/'))) {
         assert.ok(Date.now() - waitStart < 10000, 'the CLI never polled');
@@ -294,7 +301,7 @@ describe('prolific-dataset-status CLI', () => {
       const result = await done;
       assertClean(result);
       assert.equal(result.code, 130);
-      assert.equal(result.stderr.trim(), 'Interrupted');
+      assert.equal(result.stderr.trim(), 'Interrupted: 0 of 1 datasets finished; not finished: demo-new');
       assert.equal(result.stdout, '');
     });
 
@@ -309,11 +316,10 @@ describe('prolific-dataset-status CLI', () => {
         child.on('close', (code) => resolve({ code, output }));
       });
       assert.equal(result.code, 0);
-      assert.match(result.output, /\r\x1b\[K\d\/2 done, \d+ s elapsed/);
-      assert.match(result.output, /2\/2 done/);
+      assert.match(result.output, /\x1b\[K\d\/2 finished/);
       assert.match(result.output, /demo-ready\s+READY/);
-      // The last progress write is the clearing one, before the table.
-      assert.ok(result.output.indexOf('DATASET') > result.output.lastIndexOf('done,'));
+      // The list is erased at the end: its last write clears the screen below it.
+      assert.ok(result.output.lastIndexOf('\x1b[J') > result.output.lastIndexOf('finished;'));
       assert.ok(!result.output.includes(TOKEN));
     });
   });
@@ -886,7 +892,8 @@ describe('prolific-dataset-status create and upload', () => {
     test('--help lists create and upload with examples', async () => {
       const result = await run(['--help']);
       assert.equal(result.code, 0);
-      assert.match(result.stdout, /^Usage: prolific-dataset-status \[options\] <datasetId\.\.\.>\n {7}prolific-dataset-status create /);
+      assert.match(result.stdout, /^Usage: prolific-dataset-status \[options\] <datasetId\.\.\.>\n {7}prolific-dataset-status show /);
+      assert.match(result.stdout, /\n {7}prolific-dataset-status create /);
       assert.match(result.stdout, /prolific-dataset-status upload <file> --dataset <datasetId>/);
       assert.match(result.stdout, /prolific-dataset-status -- create/);
       assert.match(result.stdout, /id=\$\(prolific-dataset-status create /);

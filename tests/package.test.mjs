@@ -260,6 +260,7 @@ describe('runtime exports match the declarations', () => {
       getDatasetStatus: ['status-READY'],
       waitForDataset: ['status-READY'],
       getDatasetStatuses: [['status-READY']],
+      watchDatasets: [['status-READY']],
       createDataset: [{ name: 'n', workspaceId: 'w' }],
       getDataset: ['dataset-1'],
       getUploadUrl: ['dataset-1', 'data.csv'],

@@ -142,7 +142,8 @@ describe('cancellation', () => {
     const pending = waitForDataset('demo-new', {
       ...options, intervalMs: 30, signal: controller.signal, onStatus: () => { reads += 1; },
     });
-    await sleep(200);
+    // Abort once the wait is polling (bounded: a loaded machine may take a while to load the module).
+    for (const started = Date.now(); reads < 2 && Date.now() - started < 10000;) await sleep(10);
     controller.abort();
     await assert.rejects(pending, (error) => error.name === 'AbortError');
     const seen = { reads, requests: requestsFor('demo-new').length };

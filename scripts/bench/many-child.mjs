@@ -4,10 +4,11 @@
  *            intervalMs), until every dataset is terminal
  *   limited  waitForDataset for every id, at most 6 waits at a time (a user-side limit)
  *   all      waitForDataset for every id at once (no limit: what the server then sees)
+ *   watch    watchDatasets(ids): one schedule, one budget of 6 requests in flight (the default)
  *   node many-child.mjs '<json: { strategy, origin, ids }>'  → one JSON line { ms, failures, statuses }
  */
 import { performance } from 'node:perf_hooks';
-import { getDatasetStatuses, waitForDataset, isTerminalStatus } from '../../src/js/node.js';
+import { getDatasetStatuses, waitForDataset, watchDatasets, isTerminalStatus } from '../../src/js/node.js';
 import { pool, sleep, TOKEN } from './util.mjs';
 
 const { strategy, origin, ids } = JSON.parse(process.argv[2]);
@@ -35,6 +36,11 @@ if (strategy === 'loop') {
     }
     pending = next;
     if (pending.length > 0) await sleep(2000);
+  }
+} else if (strategy === 'watch') {
+  for (const result of await watchDatasets(ids, options)) {
+    if (result.error) failures += 1;
+    final.set(result.datasetId, result.error ? result.error.name : result.status);
   }
 } else {
   const wait = async (id) => {

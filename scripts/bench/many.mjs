@@ -15,6 +15,7 @@ export const STRATEGIES = {
   loop: 'getDatasetStatuses loop (6 in flight, 2 s between rounds)',
   limited: 'waitForDataset for all, at most 6 at a time',
   all: 'waitForDataset for all at once (no limit)',
+  watch: '1,000 datasets with watchDatasets (one schedule, concurrency 6)',
 };
 
 function runChild(args) {

@@ -6,6 +6,7 @@
  * @module
  */
 import { ProlificError, errorFromValue } from './errors.js';
+import { runWatch, checkCallOptions } from './watch.js';
 
 /** The four statuses of the Prolific API reference, in lifecycle order. */
 export const DATASET_STATUSES = Object.freeze(['UNINITIALISED', 'PROCESSING', 'READY', 'ERROR']);
@@ -22,9 +23,10 @@ export function isTerminalStatus(status) {
 const READ_OPTIONS = ['token', 'baseUrl', 'timeoutMs', 'maxRetries', 'signal'];
 const WAIT_OPTIONS = [...READ_OPTIONS, 'intervalMs', 'maxIntervalMs', 'deadlineMs', 'onStatus'];
 const MANY_OPTIONS = [...READ_OPTIONS, 'concurrency'];
+const WATCH_OPTIONS = [...READ_OPTIONS, 'intervalMs', 'maxIntervalMs', 'deadlineMs', 'concurrency', 'onUpdate'];
 const UPLOAD_OPTIONS = ['timeoutMs', 'maxRetries', 'signal'];
 const UPLOAD_AND_WAIT_OPTIONS = [...WAIT_OPTIONS, 'uploadTimeoutMs', 'onProgress'];
-const CLIENT_OPTIONS = [...new Set([...WAIT_OPTIONS, ...MANY_OPTIONS, ...UPLOAD_AND_WAIT_OPTIONS])];
+const CLIENT_OPTIONS = [...new Set([...WAIT_OPTIONS, ...MANY_OPTIONS, ...WATCH_OPTIONS, ...UPLOAD_AND_WAIT_OPTIONS])];
 
 /** Import job statuses after which a V4 import never changes (Prolific API reference). */
 export const TERMINAL_IMPORT_STATUSES = Object.freeze(['complete', 'partial', 'failed', 'pending_schema']);
@@ -101,6 +103,7 @@ function resolveOptions(options, allowedNames, environmentDefaults, { timeoutMs 
     throw new TypeError(`signal must be an AbortSignal, not ${describe(options.signal)}`);
   }
   checkFunction(options, 'onStatus');
+  checkFunction(options, 'onUpdate');
   return {
     token,
     baseUrl,
@@ -111,6 +114,7 @@ function resolveOptions(options, allowedNames, environmentDefaults, { timeoutMs 
     maxIntervalMs: checkNumber(options, 'maxIntervalMs', { min: 0 }),
     deadlineMs: checkNumber(options, 'deadlineMs', { min: 0 }),
     onStatus: options.onStatus,
+    onUpdate: options.onUpdate,
     concurrency: checkNumber(options, 'concurrency', { min: 1, integer: true }),
     uploadTimeoutMs: checkNumber(options, 'uploadTimeoutMs', { min: 0 }),
     onProgress: checkFunction(options, 'onProgress'),
@@ -348,46 +352,35 @@ export function createApi({ loadModule, environmentDefaults }) {
 
   /**
    * Checks connection options the way every request checks them, and sends nothing: the module's
-   * own request building (src/core: base URL parsing, loopback rule, token characters, "no token
-   * with Prolific's API") runs on them, and the operation is stopped by a deliberately invalid
-   * wait option that the module checks after building the request and before anything starts.
+   * own rules (src/core: base URL parsing, the loopback rule for plain http, token characters, "no
+   * token with Prolific's API", timeout and retry ranges) run on them.
    * @param {object} [options] token, baseUrl, timeoutMs, maxRetries, signal (defaults as getDatasetStatus)
    * @returns {Promise<{ baseUrl: string, hasToken: boolean }>} the base URL that would be used and
    *   whether a token would be sent
    * @throws {TypeError} for what getDatasetStatus refuses before sending (the module's message)
-   * @throws {ProlificError} when the module does not stop where it must (nothing is left running)
    */
   async function checkClientOptions(options) {
     const settings = resolveOptions(options, READ_OPTIONS, environmentDefaults);
     settings.signal?.throwIfAborted();
     const module = await untilAborted(getModule(), settings.signal);
-    const operationId = takeOperationId();
-    const result = await module.getDatasetStatus(ownProperties({
-      operationId,
-      datasetId: 'options-check',
-      token: settings.token,
-      baseUrl: settings.baseUrl,
-      timeoutMs: settings.timeoutMs,
-      maxRetries: settings.maxRetries,
-      wait: ownProperties({ intervalMs: 0, maxIntervalMs: 0, deadlineMs: 0 }),
-    }));
-    const error = result.ok ? null : result.error;
-    if (error?.kind === 'invalid_argument' && /^intervalMs /.test(error.message)) {
-      return { baseUrl: settings.baseUrl, hasToken: settings.token !== undefined };
-    }
-    if (error?.kind === 'invalid_argument') throw new TypeError(error.message);
-    module.abortOperation(operationId);
-    throw new ProlificError('The WebAssembly module did not stop before sending while checking options');
+    checkCallOptions(module, settings);
+    return { baseUrl: settings.baseUrl, hasToken: settings.token !== undefined };
   }
+
 
   function run(datasetId, settings, wait) {
     checkDatasetId(datasetId);
     return runOperation({ kind: 'datasetStatus', datasetId }, settings, {
       wait,
-      reportArguments: (report) => [{ datasetId, status: report.status },
+      reportArguments: (report) => [{ datasetId, status: statusOf(report) },
         { attempt: report.attempt, elapsedMs: report.elapsedMs }],
-      toResult: (result) => ({ datasetId, status: result.status }),
+      toResult: (result) => ({ datasetId, status: statusOf(result) }),
     });
+  }
+
+  /** The status of a dataset status result: null when the API sent none (a V4 dataset). */
+  function statusOf(result) {
+    return result.status === '' ? null : result.status;
   }
 
   /**
@@ -428,6 +421,8 @@ export function createApi({ loadModule, environmentDefaults }) {
    * @param {string[]} datasetIds
    * @param {object} [options] the options of getDatasetStatus, and concurrency (default 6)
    * @returns {Promise<Array<{ datasetId: string, status: string } | { datasetId: unknown, error: Error }>>}
+   * @throws {TypeError} a non-array, or options wrong for every id (unknown option, token, base URL);
+   *   nothing is sent
    */
   async function getDatasetStatuses(datasetIds, options) {
     if (!Array.isArray(datasetIds)) throw new TypeError(`datasetIds must be an array, not ${describe(datasetIds)}`);
@@ -436,6 +431,8 @@ export function createApi({ loadModule, environmentDefaults }) {
     signal?.throwIfAborted();
     // A snapshot: the caller may change the array while the reads run; holes read as undefined.
     datasetIds = Array.from(datasetIds);
+    // Options wrong for every id (token, base URL) reject the call, before anything is sent.
+    checkCallOptions(await untilAborted(getModule(), signal), settings);
     const results = new Array(datasetIds.length);
     let next = 0;
     let aborted = false;
@@ -461,6 +458,48 @@ export function createApi({ loadModule, environmentDefaults }) {
         signal?.removeEventListener('abort', onAbort);
         if (!aborted) resolve(results);
       });
+    });
+  }
+
+  /**
+   * Watches many datasets until each is finished, with ONE request budget for the whole call:
+   * at most `concurrency` requests in flight, whatever the number of ids. Each dataset is polled
+   * on its own growing, jittered schedule (as waitForDataset: intervalMs, ×1.5, maxIntervalMs).
+   * A dataset is finished at READY or ERROR (a result, not an error), at a permanent error (an
+   * invalid id, 404, any 4XX but 408/429: its entry holds the error), or, for a V4 dataset (no
+   * status of its own), when every import job its dataset read lists is terminal (complete,
+   * partial, failed, pending_schema); its import jobs are then read one by one on the same
+   * schedule. Transient failures (network, timeout, 408, 429, 5XX) are tried again after the
+   * retry delay (Retry-After honoured) until the deadline. The schedule lives in src/core/watch.hpp.
+   * @param {string[]} datasetIds
+   * @param {object} [options] token, baseUrl, timeoutMs (ms per request), signal, intervalMs,
+   *   maxIntervalMs, deadlineMs (ms, whole call; default 15 min), concurrency (default 6),
+   *   onUpdate(update) called after every read, as soon as it ends: `{ datasetId, status,
+   *   changed, terminal, attempt, elapsedMs, error?, imports? }`; if it throws (or its promise
+   *   rejects), the call rejects with that. `maxRetries` is accepted and unused: retries run
+   *   until the deadline.
+   * @returns {Promise<Array<{ datasetId: string, status: string | null, imports?: object[] } |
+   *   { datasetId: unknown, error: Error }>>} in input order; a TimeoutError entry for each dataset
+   *   unfinished at deadlineMs
+   * @throws {TypeError} a non-array, an unknown option, a wrong option type, options wrong for
+   *   every dataset (token, base URL); nothing is sent
+   * @throws {ProlificApiError} HTTP 401: the token is refused for every dataset; no request follows
+   * @throws {unknown} signal.reason when the signal aborts; no request follows
+   */
+  async function watchDatasets(datasetIds, options) {
+    if (!Array.isArray(datasetIds)) throw new TypeError(`datasetIds must be an array, not ${describe(datasetIds)}`);
+    const settings = resolveOptions(options, WATCH_OPTIONS, environmentDefaults);
+    settings.signal?.throwIfAborted();
+    const ids = Array.from(datasetIds);
+    const module = await untilAborted(getModule(), settings.signal);
+    checkCallOptions(module, settings);
+    return runWatch({ module, read: readOnce, datasetIds: ids, settings });
+  }
+
+  /** One operation of the module for watchDatasets: its result as the public functions give it. */
+  function readOnce(fields, settings) {
+    return runOperation(fields, settings, {
+      toResult: fields.kind === 'datasetStatus' ? (result) => ({ status: statusOf(result) }) : parseJson,
     });
   }
 
@@ -649,7 +688,8 @@ export function createApi({ loadModule, environmentDefaults }) {
   /**
    * Binds options once. Per-call options override the bound ones.
    * @param {object} [options] any option of the three functions
-   * @returns {{ getDatasetStatus: Function, waitForDataset: Function, getDatasetStatuses: Function }}
+   * @returns {{ getDatasetStatus: Function, waitForDataset: Function, getDatasetStatuses: Function,
+   *   watchDatasets: Function }} and the lifecycle functions, each with the bound options
    * @throws {TypeError} for an unknown option or a value of the wrong type
    */
   function createClient(options) {
@@ -663,6 +703,7 @@ export function createApi({ loadModule, environmentDefaults }) {
       getDatasetStatus: (datasetId, perCall) => getDatasetStatus(datasetId, merged(READ_OPTIONS, perCall)),
       waitForDataset: (datasetId, perCall) => waitForDataset(datasetId, merged(WAIT_OPTIONS, perCall)),
       getDatasetStatuses: (datasetIds, perCall) => getDatasetStatuses(datasetIds, merged(MANY_OPTIONS, perCall)),
+      watchDatasets: (datasetIds, perCall) => watchDatasets(datasetIds, merged(WATCH_OPTIONS, perCall)),
       createDataset: (dataset, perCall) => createDataset(dataset, merged(READ_OPTIONS, perCall)),
       getDataset: (datasetId, perCall) => getDataset(datasetId, merged(READ_OPTIONS, perCall)),
       getUploadUrl: (datasetId, filename, perCall) => getUploadUrl(datasetId, filename, merged(READ_OPTIONS, perCall)),
@@ -674,7 +715,8 @@ export function createApi({ loadModule, environmentDefaults }) {
   }
 
   return {
-    getDatasetStatus, waitForDataset, getDatasetStatuses, createClient, createDataset, getDataset, getUploadUrl,
-    uploadDatasetFile, getImportStatus, waitForImport, uploadAndWait, checkClientOptions, moduleForTests: getModule,
+    getDatasetStatus, waitForDataset, getDatasetStatuses, watchDatasets, createClient, createDataset, getDataset,
+    getUploadUrl, uploadDatasetFile, getImportStatus, waitForImport, uploadAndWait, checkClientOptions,
+    moduleForTests: getModule,
   };
 }

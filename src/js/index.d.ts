@@ -144,7 +144,7 @@ export interface StatusesOptions extends StatusOptions {
  * Options of {@link createClient}: every option of every function. A bound `onStatus` reaches
  * both `waitForDataset` and `waitForImport`, so it takes either result.
  */
-export interface ClientOptions extends UploadAndWaitOptions, StatusesOptions {}
+export interface ClientOptions extends UploadAndWaitOptions, WatchOptions {}
 
 /** One successful status read. */
 export interface DatasetStatusResult {
@@ -228,7 +228,8 @@ export declare function getDatasetStatus(datasetId: string, options?: StatusOpti
  * @throws (rejects with) {@link DatasetProcessingError} when the status is `ERROR`
  * @throws (rejects with) {@link ProlificError} (the base class; `datasetId` set, `status` null) at
  *   the first read of no status (`null` or absent): the dataset has no status of its own (V4) and
- *   never becomes READY on `/status`; wait for its import jobs ({@link waitForImport}) instead
+ *   never becomes READY on `/status`; wait for its import jobs with {@link watchDatasets} or
+ *   {@link waitForImport} instead
  * @throws (rejects with) {@link TimeoutError} when `deadlineMs` passes (its `timeoutMs` is
  *   `deadlineMs`)
  * @throws (rejects with) {@link ProlificApiError} for a 4XX other than 408 and 429
@@ -274,7 +275,8 @@ export declare function checkClientOptions(options?: StatusOptions): Promise<{ b
  * @param datasetIds - the ids; an invalid one gives an entry whose `error` is a `TypeError`
  * @param options - see {@link StatusesOptions}
  * @returns one entry per id, in input order
- * @throws (rejects with) `TypeError` when `datasetIds` is not an array or an option is invalid
+ * @throws (rejects with) `TypeError` when `datasetIds` is not an array or an option is invalid,
+ *   the token or base URL included (wrong for every id: nothing is sent)
  * @throws (rejects with) `signal.reason` when `signal` aborts (the whole call)
  *
  * @example
@@ -288,6 +290,91 @@ export declare function getDatasetStatuses(
   datasetIds: readonly string[],
   options?: StatusesOptions,
 ): Promise<DatasetStatusesEntry[]>;
+
+/**
+ * Options of {@link watchDatasets}: those of {@link StatusesOptions} (`concurrency` is the budget
+ * of the whole call) and the polling settings of {@link WaitOptions}, with `onUpdate`.
+ */
+export interface WatchOptions extends StatusesOptions {
+  /** Delay before a dataset's second poll, in ms, above 0. Default `2000`. */
+  intervalMs?: number | undefined;
+  /** Longest delay between two polls of one dataset, in ms (×1.5 per poll, jittered). Default `30000`. */
+  maxIntervalMs?: number | undefined;
+  /**
+   * Limit for the whole call, in ms. Datasets unfinished then get an entry whose `error` is a
+   * {@link TimeoutError} (its `timeoutMs` is this value). Default `900000` (15 minutes).
+   */
+  deadlineMs?: number | undefined;
+  /**
+   * Called after every read, as soon as that read ends (never held back by another dataset).
+   * If it throws, or the promise it returns rejects, the call rejects with that error.
+   */
+  onUpdate?: ((update: WatchUpdate) => void) | undefined;
+}
+
+/** What {@link WatchOptions.onUpdate} receives after each read. */
+export interface WatchUpdate {
+  /** The dataset id, as given. */
+  datasetId: string;
+  /** The last status read; `null` for a dataset with no status of its own (V4) or none read yet. */
+  status: DatasetStatus | null;
+  /** The status, or an import job's status, differs from the previous read's. */
+  changed: boolean;
+  /** The dataset is finished: no further read of it. */
+  terminal: boolean;
+  /** Reads of this dataset so far, this one included, from 1. */
+  attempt: number;
+  /** Time since the call started, in ms. */
+  elapsedMs: number;
+  /** This read's error: transient (tried again, `terminal` false) or final (`terminal` true). */
+  error?: Error;
+  /** A V4 dataset's import jobs, as last read. */
+  imports?: DatasetImport[];
+}
+
+/** A finished dataset in the result of {@link watchDatasets}. */
+export interface WatchResult {
+  /** The dataset id, as given. */
+  datasetId: string;
+  /** `READY` or `ERROR`; `null` for a V4 dataset (see `imports`). */
+  status: DatasetStatus | null;
+  /** A V4 dataset's import jobs, every one terminal. */
+  imports?: DatasetImport[];
+}
+
+/** An entry of {@link watchDatasets}: a finished dataset or its error. Narrow with `'error' in entry`. */
+export type WatchEntry = WatchResult | DatasetStatusFailure;
+
+/**
+ * Watches many datasets until each is finished, with ONE request budget: at most `concurrency`
+ * requests in flight for the whole call, whatever the number of ids. Each dataset is polled on
+ * its own growing, jittered schedule (as {@link waitForDataset}).
+ *
+ * A dataset is finished at `READY` or `ERROR` (a result, not an error); at a permanent error (an
+ * invalid id, 404, any 4XX but 408 and 429), which its entry holds; and, for a V4 dataset (no
+ * status of its own), when every import job listed by its dataset read is terminal (its import
+ * jobs are then polled one by one). Transient failures are tried again after the retry delay
+ * (`Retry-After` honoured) until the deadline. `maxRetries` is accepted and unused.
+ *
+ * @param datasetIds - the ids; an invalid one gives an entry whose `error` is a `TypeError`
+ * @param options - see {@link WatchOptions}
+ * @returns one entry per id, in input order
+ * @throws (rejects with) `TypeError`, before anything is sent, when `datasetIds` is not an array,
+ *   an option is unknown or of the wrong type, or the token or base URL is wrong for every dataset
+ * @throws (rejects with) {@link ProlificApiError} at once on HTTP 401 (no request follows)
+ * @throws (rejects with) whatever `onUpdate` threw
+ * @throws (rejects with) `signal.reason` when `signal` aborts (no request follows)
+ *
+ * @example
+ * ```ts
+ * const entries = await watchDatasets(['a', 'b'], {
+ *   deadlineMs: 10 * 60_000,
+ *   onUpdate: ({ datasetId, status, terminal }) => { if (terminal) console.log(datasetId, status); },
+ * });
+ * for (const entry of entries) console.log(entry.datasetId, 'error' in entry ? entry.error.message : entry.status);
+ * ```
+ */
+export declare function watchDatasets(datasetIds: readonly string[], options?: WatchOptions): Promise<WatchEntry[]>;
 
 /**
  * A V4 import job's status (Prolific API reference): `uninitialised`, `queued` and `processing`
@@ -682,6 +769,8 @@ export interface Client {
     datasetIds: readonly string[],
     options?: StatusesOptions,
   ) => Promise<DatasetStatusesEntry[]>;
+  /** {@link watchDatasets} with the bound options. */
+  readonly watchDatasets: (datasetIds: readonly string[], options?: WatchOptions) => Promise<WatchEntry[]>;
   /** {@link createDataset} with the bound options. */
   readonly createDataset: (dataset: NewDataset, options?: StatusOptions) => Promise<CreatedDataset>;
   /** {@link getDataset} with the bound options. */

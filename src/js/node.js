@@ -47,7 +47,7 @@ function environmentDefaults() {
 const api = createApi({ loadModule, environmentDefaults });
 
 export const {
-  getDatasetStatus, waitForDataset, getDatasetStatuses, createClient, createDataset, getDataset, getUploadUrl,
+  getDatasetStatus, waitForDataset, getDatasetStatuses, watchDatasets, createClient, createDataset, getDataset, getUploadUrl,
   uploadDatasetFile,
   getImportStatus, waitForImport, uploadAndWait, checkClientOptions,
 } = api;

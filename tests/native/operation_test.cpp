@@ -109,7 +109,7 @@ TEST(Operation, FinalErrorsAreNotRetried) {
   operation.start(0);
   Action invalid = operation.on_transport_result(response(200, R"({"status":7})"), 1);
   ASSERT_EQ(invalid.type, Action::Type::finish);
-  EXPECT_EQ(invalid.error->kind, ErrorKind::invalid_response);
+  EXPECT_EQ(invalid.error->kind, ErrorKind::invalid_response) << invalid.error->message;
 }
 
 TEST(Operation, NetworkErrorCauseIsRedacted) {

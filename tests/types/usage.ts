@@ -2,7 +2,7 @@
 // error under tests/types/tsconfig.json (strict, exactOptionalPropertyTypes); tests/package.test.mjs
 // checks that. The package is imported by name, so the declarations come through package.json.
 import {
-  getDatasetStatus, waitForDataset, getDatasetStatuses, createClient,
+  getDatasetStatus, waitForDataset, getDatasetStatuses, watchDatasets, createClient,
   DATASET_STATUSES, isTerminalStatus,
   ProlificError, ProlificApiError, NetworkError, TimeoutError, InvalidResponseError, DatasetProcessingError,
   loadModuleForDiagnostics,
@@ -15,7 +15,7 @@ import type {
   ProlificApiErrorFields,
   ImportStatus, TerminalImportStatus, NewDataset, CreatedDataset, Dataset, ImportJobState, ImportJob, DatasetImport, ImportRecordError,
   UploadTarget, UploadUrl, UploadData, UploadOptions, UploadResult, UploadAndWaitInput, UploadProgress,
-  UploadAndWaitOptions,
+  UploadAndWaitOptions, WatchOptions, WatchUpdate, WatchResult, WatchEntry,
 } from 'prolific-dataset-status';
 
 // Compile-time assertions: Equal<A, B> is true only for identical types, and IsAny catches an
@@ -110,6 +110,25 @@ export async function everything(signal: AbortSignal): Promise<void> {
   }
   const statusesOptions: StatusesOptions = { concurrency: 1, timeoutMs: 0 };
 
+  // watchDatasets: one budget, updates as each read ends, entries narrowed before use.
+  const watchOptions: WatchOptions = {
+    concurrency: 4, intervalMs: 1000, maxIntervalMs: 10_000, deadlineMs: 600_000,
+    onUpdate: (update: WatchUpdate) => {
+      const fields: [string, DatasetStatus | null, boolean, boolean, number, number] = [
+        update.datasetId, update.status, update.changed, update.terminal, update.attempt, update.elapsedMs];
+      void [fields, update.error?.message, update.imports?.map((job) => job.status)];
+    },
+  };
+  const watched: WatchEntry[] = await watchDatasets(['a', 'b'], watchOptions);
+  for (const entry of watched) {
+    if ('error' in entry) {
+      void entry.error.message;
+    } else {
+      const finished: WatchResult = entry;
+      void [finished.status, finished.imports?.length];
+    }
+  }
+
   // createClient: every option of the three functions; per-call options override.
   const clientOptions: ClientOptions = { ...waitOptions, ...statusesOptions };
   const client: Client = createClient(clientOptions);
@@ -117,6 +136,8 @@ export async function everything(signal: AbortSignal): Promise<void> {
   await client.getDatasetStatus(id, { timeoutMs: 1000 });
   const clientReady: ReadyResult = await client.waitForDataset(id, { deadlineMs: 1000 });
   const clientEntries: DatasetStatusesEntry[] = await client.getDatasetStatuses([id], { concurrency: 2 });
+  const clientWatched: WatchEntry[] = await client.watchDatasets([id], { deadlineMs: 1000 });
+  createClient({ onUpdate: ({ datasetId }) => console.log(datasetId) });
 
   // Errors: classes, instanceof narrowing and fields.
   try {
