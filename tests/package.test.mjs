@@ -267,6 +267,7 @@ describe('runtime exports match the declarations', () => {
       getImportStatus: ['dataset-1', 'import-1'],
       waitForImport: ['dataset-1', 'import-1'],
       uploadAndWait: [{ datasetId: 'dataset-1', filename: 'data.csv', data: 'a,b' }],
+      checkClientOptions: [],
     };
     assert.deepEqual([...declarations.functionOptions.keys()].filter((fn) => fn !== 'createClient').sort(),
       Object.keys(argumentsOf).sort(), 'a function with options is missing from this test');
@@ -321,8 +322,14 @@ describe('the npm package', () => {
     for (const file of ['src/js/index.js', 'src/js/node.js', 'src/js/api.js', 'src/js/errors.js']) {
       assert.ok(files.includes(file), `${file} is missing from the tarball`);
     }
+    // The dashboard server ships too (`prolific-dataset-status serve`): src/server/, web/ and the
+    // built-in mock API it demos with; no other script.
+    const shippedScripts = ['scripts/mock-prolific.mjs', 'scripts/mock-lifecycle.mjs', 'scripts/program.mjs'];
+    for (const file of [...shippedScripts, 'src/server/cli.js', 'web/index.html']) {
+      assert.ok(files.includes(file), `${file} is missing from the tarball`);
+    }
     const forbidden = files.filter((file) =>
-      /^(tests|src\/core|src\/wasm|build|node_modules|scripts|web|\.github)\//.test(file) ||
+      (/^(tests|src\/core|src\/wasm|build|node_modules|scripts|\.github)\//.test(file) && !shippedScripts.includes(file)) ||
       /(^|\/)(CMakeLists\.txt|package-lock\.json|\.gitignore|.*\.tgz|.*\.log)$/.test(file));
     assert.deepEqual(forbidden, []);
     // Everything package.json points at is in the tarball.

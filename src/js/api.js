@@ -350,6 +350,40 @@ export function createApi({ loadModule, environmentDefaults }) {
     });
   }
 
+  /**
+   * Checks connection options the way every request checks them, and sends nothing: the module's
+   * own request building (src/core: base URL parsing, loopback rule, token characters, "no token
+   * with Prolific's API") runs on them, and the operation is stopped by a deliberately invalid
+   * wait option that the module checks after building the request and before anything starts.
+   * @param {object} [options] token, baseUrl, timeoutMs, maxRetries, signal (defaults as getDatasetStatus)
+   * @returns {Promise<{ baseUrl: string, hasToken: boolean }>} the base URL that would be used and
+   *   whether a token would be sent
+   * @throws {TypeError} for what getDatasetStatus refuses before sending (the module's message)
+   * @throws {ProlificError} when the module does not stop where it must (nothing is left running)
+   */
+  async function checkClientOptions(options) {
+    const settings = resolveOptions(options, READ_OPTIONS, environmentDefaults);
+    settings.signal?.throwIfAborted();
+    const module = await untilAborted(getModule(), settings.signal);
+    const operationId = takeOperationId();
+    const result = await module.getDatasetStatus(ownProperties({
+      operationId,
+      datasetId: 'options-check',
+      token: settings.token,
+      baseUrl: settings.baseUrl,
+      timeoutMs: settings.timeoutMs,
+      maxRetries: settings.maxRetries,
+      wait: ownProperties({ intervalMs: 0, maxIntervalMs: 0, deadlineMs: 0 }),
+    }));
+    const error = result.ok ? null : result.error;
+    if (error?.kind === 'invalid_argument' && /^intervalMs /.test(error.message)) {
+      return { baseUrl: settings.baseUrl, hasToken: settings.token !== undefined };
+    }
+    if (error?.kind === 'invalid_argument') throw new TypeError(error.message);
+    module.abortOperation(operationId);
+    throw new ProlificError('The WebAssembly module did not stop before sending while checking options');
+  }
+
   function run(datasetId, settings, wait) {
     checkDatasetId(datasetId);
     return runOperation({ kind: 'datasetStatus', datasetId }, settings, {
@@ -680,6 +714,6 @@ export function createApi({ loadModule, environmentDefaults }) {
 
   return {
     getDatasetStatus, waitForDataset, getDatasetStatuses, watchDatasets, createClient, createDataset, getDataset, getUploadUrl,
-    uploadDatasetFile, getImportStatus, waitForImport, uploadAndWait, moduleForTests: getModule,
+    uploadDatasetFile, getImportStatus, waitForImport, uploadAndWait, checkClientOptions, moduleForTests: getModule,
   };
 }

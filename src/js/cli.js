@@ -19,6 +19,12 @@ import {
   MAX_UPLOAD_BYTES, ProlificApiError, NetworkError, TimeoutError, InvalidResponseError, DatasetProcessingError,
 } from './node.js';
 
+// `serve`: the dashboard server (src/server/cli.js) instead of a status read.
+if (process.argv[2] === 'serve') {
+  const { serveCommand } = await import('../server/cli.js');
+  process.exit(await serveCommand(process.argv.slice(3)));
+}
+
 const PROGRAM = 'prolific-dataset-status';
 const PROLIFIC_API = 'https://api.prolific.com';
 /** At most this many HTTP requests in flight (the library's default for many reads). */

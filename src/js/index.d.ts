@@ -240,6 +240,28 @@ export declare function getDatasetStatus(datasetId: string, options?: StatusOpti
 export declare function waitForDataset(datasetId: string, options?: WaitOptions): Promise<ReadyResult>;
 
 /**
+ * Checks connection options exactly as every request checks them, and sends nothing: for servers
+ * and tools that take a token and a base URL from their settings and must refuse bad ones at start.
+ * The checks are the module's own (the same code as every request), not a copy.
+ *
+ * @param options - see {@link StatusOptions}; `token` and `baseUrl` default as in
+ *   {@link getDatasetStatus}
+ * @returns the base URL that would be used, and whether a token would be sent
+ * @throws (rejects with) `TypeError` for what {@link getDatasetStatus} refuses before sending: an
+ *   unknown option name, a value of the wrong type, a token with characters that cannot go in an
+ *   HTTP header, a base URL that is not plain `http(s)`, plain `http:` to a host other than
+ *   `localhost`, `127.0.0.0/8` or `[::1]` when a token would be sent (`*.localhost` and `0.0.0.0`
+ *   included), or no token with Prolific's own API
+ * @throws (rejects with) `signal.reason` when `signal` aborts
+ *
+ * @example
+ * ```ts
+ * const { baseUrl, hasToken } = await checkClientOptions({ baseUrl: 'https://api.prolific.com', token: 'abc' });
+ * ```
+ */
+export declare function checkClientOptions(options?: StatusOptions): Promise<{ baseUrl: string; hasToken: boolean }>;
+
+/**
  * Reads the statuses of many datasets, at most `concurrency` at once. One failure does not fail
  * the others: its entry holds the error instead.
  *

@@ -49,7 +49,7 @@ const api = createApi({ loadModule, environmentDefaults });
 export const {
   getDatasetStatus, waitForDataset, getDatasetStatuses, watchDatasets, createClient, createDataset, getDataset, getUploadUrl,
   uploadDatasetFile,
-  getImportStatus, waitForImport, uploadAndWait,
+  getImportStatus, waitForImport, uploadAndWait, checkClientOptions,
 } = api;
 
 /**

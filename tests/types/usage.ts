@@ -7,7 +7,7 @@ import {
   ProlificError, ProlificApiError, NetworkError, TimeoutError, InvalidResponseError, DatasetProcessingError,
   loadModuleForDiagnostics,
   createDataset, getDataset, getUploadUrl, uploadDatasetFile, getImportStatus, waitForImport, uploadAndWait,
-  TERMINAL_IMPORT_STATUSES, MAX_UPLOAD_BYTES,
+  TERMINAL_IMPORT_STATUSES, MAX_UPLOAD_BYTES, checkClientOptions,
 } from 'prolific-dataset-status';
 import type {
   DatasetStatus, TerminalStatus, StatusOptions, WaitOptions, StatusesOptions, ClientOptions,
@@ -36,6 +36,7 @@ assertType<Equal<(typeof DATASET_STATUSES)[number], 'UNINITIALISED' | 'PROCESSIN
 assertType<Equal<Awaited<ReturnType<typeof loadModuleForDiagnostics>>, unknown>>();
 assertType<Equal<Awaited<ReturnType<typeof createDataset>>, CreatedDataset>>();
 assertType<Equal<Awaited<ReturnType<typeof getDataset>>, Dataset>>();
+assertType<Equal<Awaited<ReturnType<typeof checkClientOptions>>, { baseUrl: string; hasToken: boolean }>>();
 assertType<Equal<Awaited<ReturnType<typeof getUploadUrl>>, UploadUrl>>();
 assertType<Equal<Awaited<ReturnType<typeof uploadDatasetFile>>, UploadResult>>();
 assertType<Equal<Awaited<ReturnType<typeof getImportStatus>>, ImportJob>>();
