@@ -229,7 +229,12 @@ async function start() {
   });
   els.addDemo.addEventListener('click', addDemo);
   els.checkNow.addEventListener('click', () => void checkNow());
-  els.watch.addEventListener('click', () => (isWatching() ? stopWatch('user') : startWatch()));
+  els.watch.addEventListener('click', () => {
+    // A hint such as "Turn on Watch to follow them" has served its purpose.
+    if (!els.addMessage.classList.contains('form-message--error')) addMessage('');
+    if (isWatching()) stopWatch('user');
+    else startWatch();
+  });
   els.clearAll.addEventListener('click', removeAll);
   els.copyLink.addEventListener('click', () => void copyLink());
   window.addEventListener('hashchange', syncWithHash);
