@@ -12,7 +12,9 @@ import { byId, el, announce, plural } from './dom.js';
 import { parseInput, hashHasIds, idsFromHash, hashFor, isPossibleId, shown, MAX_ID_LENGTH, MAX_IDS } from './ids.js';
 import { rows, addIds, takeRows, putBack, reorder, renderList, setRemoveHandler, setTitleMode } from './list.js';
 import { clearRow, renderRow } from './rows.js';
-import { checkNow, startWatch, stopWatch, restartWatch, isWatching, setWatchChangeHandler, stopCheck, wireNotify } from './reading.js';
+import {
+  checkNow, startWatch, stopWatch, restartWatch, isWatching, setWatchChangeHandler, stopCheck, wireNotify, readNames, stopNames,
+} from './reading.js';
 import { initSource, isDemo } from './source.js';
 import { refreshTimes } from './time.js';
 import * as store from './store.js';
@@ -73,6 +75,7 @@ function addAndRead(ids) {
     renderList();
     if (isWatching()) restartWatch();
     else void checkNow(result.added);
+    void readNames(result.added);
   }
   return result;
 }
@@ -188,6 +191,7 @@ function syncWithHash() {
   renderList();
   if (isWatching()) restartWatch();
   else if (added.length) void checkNow(added);
+  if (added.length) void readNames(added);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -195,6 +199,7 @@ function syncWithHash() {
 
 function onSourceChange() {
   stopCheck();
+  stopNames();
   for (const row of rows.values()) {
     clearRow(row);
     renderRow(row);
@@ -203,6 +208,7 @@ function onSourceChange() {
   showDemoOffers();
   if (isWatching()) restartWatch();
   else void checkNow();
+  void readNames([...rows.keys()]);
 }
 
 function showDemoOffers() {
@@ -260,6 +266,7 @@ async function start() {
   renderList();
   if (saved.watch && added.length) startWatch();
   else if (added.length) void checkNow(added);
+  void readNames(added);
   setInterval(() => refreshTimes(els.list), 1000);
   document.documentElement.dataset.ready = 'true';
 }

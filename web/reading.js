@@ -70,17 +70,8 @@ async function readOnce(row, signal) {
     }
     if (signal.aborted) return;
     if (status !== null) {
-      // Shown at once; the name (one more read) follows when it comes.
       row.reading -= 1;
       show(row, applyRead(row, { status }, new Date()));
-      if (row.name === '') {
-        try {
-          const dataset = await getDataset(row.id, { ...options, maxRetries: 0 });
-          if (!signal.aborted && typeof dataset.name === 'string') show(row, applyRead(row, { status: row.status, name: dataset.name }, row.readAt));
-        } catch {
-          // The name is a nicety: an API that knows /status only has none to give.
-        }
-      }
       return;
     }
     // No status of its own (V4): the dataset read lists its import jobs.
@@ -122,6 +113,45 @@ export async function checkNow(ids = [...rows.keys()]) {
   };
   await Promise.all(Array.from({ length: Math.min(CHECK_CONCURRENCY, queue.length) }, lane));
   if (check === controller) check = null;
+}
+
+/** Reads of names in flight at once. */
+const NAME_CONCURRENCY = 2;
+/** The running name reads. @type {AbortController | null} */
+let names = null;
+
+/**
+ * Reads the name of each row that has none yet (one dataset read each, apart from Check now and
+ * Watch, which neither wait for it nor stop it). An API that knows `/status` only has no names:
+ * its failures are ignored.
+ * @param {string[]} ids
+ */
+export async function readNames(ids) {
+  const controller = names ?? new AbortController();
+  names = controller;
+  const queue = ids.map((id) => rows.get(id)).filter((row) => row && row.name === '');
+  const lane = async () => {
+    while (queue.length && !controller.signal.aborted) {
+      const row = queue.shift();
+      try {
+        const dataset = await getDataset(row.id, { ...requestOptions(), signal: controller.signal });
+        if (typeof dataset.name === 'string' && dataset.name !== '' && rows.get(row.id) === row) {
+          row.name = dataset.name;
+          renderRow(row);
+        }
+      } catch {
+        // No name to show (a proxy that forwards /status only, a dataset the token cannot read).
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(NAME_CONCURRENCY, queue.length) }, lane));
+  if (names === controller && queue.length === 0) names = null;
+}
+
+/** Stops the name reads (the source changed). */
+export function stopNames() {
+  names?.abort();
+  names = null;
 }
 
 /** Stops Check now (its late answers are ignored). */
