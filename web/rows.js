@@ -6,7 +6,9 @@ import { isTerminalStatus } from './pkg/src/js/index.js';
 import { el } from './dom.js';
 import { describeError, nextStep } from './describe.js';
 import { timeElement, duration } from './time.js';
-import { renderImports, importSummary, importSummaryClass, isTerminalImport } from './imports.js';
+import {
+  renderImports, importSummary, importSummaryClass, isTerminalImport, importJobView, importStatusLabel, importCounts,
+} from './imports.js';
 
 /** Badge class per documented status; any other string gets the neutral badge. */
 const BADGE_CLASSES = {
@@ -104,6 +106,7 @@ export function isDone(row) {
  */
 export function applyRead(row, { status, imports, name }, at) {
   const before = row.status;
+  const importsBefore = row.imports;
   const doneBefore = isDone(row);
   if (status !== before) row.statusSince = at.getTime();
   row.status = status;
@@ -114,12 +117,30 @@ export function applyRead(row, { status, imports, name }, at) {
   row.problem = null;
   if (status === null) {
     if (!row.imports) return null;
-    const summary = importSummary(row.imports).replace(/^V4 · /, '');
-    if (before !== null) return `${row.id} is a V4 dataset: ${summary}.`;
-    return isDone(row) && !doneBefore ? `${row.id}: every import is done.` : null;
+    if (before !== null || !importsBefore) return `${row.id} is a V4 dataset: ${importSummary(row.imports).replace(/^V4 · /, '')}.`;
+    const changes = importChanges(importsBefore, row.imports);
+    if (isDone(row) && !doneBefore) changes.push('every import is done');
+    return changes.length ? `${row.id}: ${changes.join('; ')}.` : null;
   }
   if (before === status) return null;
   return before === undefined ? `${row.id} is ${status}.` : `${row.id} changed from ${before} to ${status}.`;
+}
+
+/** What changed between two reads of a V4 dataset's import jobs, in words. */
+function importChanges(previous, current) {
+  const known = new Map(previous.map((job, index) => {
+    const view = importJobView(job, index);
+    return [view.key, view.status];
+  }));
+  const changes = [];
+  current.forEach((job, index) => {
+    const view = importJobView(job, index);
+    if (known.get(view.key) === view.status) return;
+    const counts = importCounts(view);
+    changes.push(`${view.name} ${known.has(view.key) ? 'is now' : 'is'} ${importStatusLabel(view.status)}` +
+      (counts && isTerminalImport(job) ? ` (${counts})` : ''));
+  });
+  return changes;
 }
 
 /**

@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import http from 'node:http';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../scripts/serve.mjs';
 import { startMockProlific } from '../../scripts/mock-prolific.mjs';
@@ -629,22 +630,49 @@ function importItem(page, id, filename) {
 }
 
 /** Waits for the import of `filename` to show `status`, then returns the item's visible text. */
-async function importReaches(page, id, filename, status, timeout = 15_000) {
+async function importReaches(page, id, filename, status, timeout = 40_000) {
   const badge = importItem(page, id, filename).locator('.import__badge');
   await waitUntil(async () => (await badge.count()) === 1 && (await badge.textContent()).trim() === status,
     { timeout, message: `${filename} of ${id} to be ${status}` });
   return (await importItem(page, id, filename).innerText()).replace(/\s+/g, ' ').trim();
 }
 
-// Skipped: the mock answers UNINITIALISED on /status for a V4 dataset, while the library (and so
-// Watch) follows a dataset through its import jobs when /status has no status (null), as the API
-// reference gives it. To run again once the mock answers a V4 dataset's /status without a status.
-test('a V4 dataset shows its import jobs; Watch follows them to complete and partial, then stops', {
-  timeout: 60_000, skip: 'the mock answers UNINITIALISED on a V4 dataset\'s /status (the reference: no status)',
-}, async () => {
+/**
+ * A real HTTP server in front of the mock that answers a V4 dataset's `/status` without a status
+ * (`{"status": null}`, as Prolific's reference gives it for V4 datasets; the mock itself still says
+ * UNINITIALISED there) and passes every other request through unchanged.
+ * @returns {Promise<{ url: string, v4Ids: Set<string>, close: () => Promise<void> }>}
+ */
+async function startStatuslessV4(upstreamUrl) {
+  const v4Ids = new Set();
+  const proxy = http.createServer((req, res) => {
+    const match = /\/datasets\/([^/]+)\/status$/.exec(req.url);
+    if (match && v4Ids.has(decodeURIComponent(match[1]))) {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"status":null}');
+      return;
+    }
+    const upstream = http.request(`${upstreamUrl}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${proxy.address().port}`,
+    v4Ids,
+    close: () => new Promise((resolve) => { proxy.closeAllConnections(); proxy.close(() => resolve()); }),
+  };
+}
+
+test('a V4 dataset shows its import jobs; Watch follows them to complete and partial, then stops', { timeout: 60_000 }, async () => {
   const mock = await startMockProlific({ token: 'mock-token', timeScale: TIME_SCALE });
   closers.push(() => mock.close());
-  const v4Server = await startServer({ port: 0, env: { PROLIFIC_TOKEN: 'mock-token', PROLIFIC_URL: mock.url } });
+  const front = await startStatuslessV4(mock.url);
+  closers.push(() => front.close());
+  const v4Server = await startServer({ port: 0, env: { PROLIFIC_TOKEN: 'mock-token', PROLIFIC_URL: front.url } });
   closers.push(() => v4Server.close());
   const api = mockApi(mock);
 
@@ -659,6 +687,7 @@ test('a V4 dataset shows its import jobs; Watch follows them to complete and par
   const brokenUpload = await api.uploadUrl(broken.id, 'only-bad.jsonl');
   const schemaless = await api.createDataset('No schema yet (V4)', {});
   const schemalessUpload = await api.uploadUrl(schemaless.id, 'c.jsonl');
+  for (const created of [dataset, broken, schemaless]) front.v4Ids.add(created.id);
 
   const { page, issues } = await openDashboard(v4Server.url);
   const announcements = await recordAnnouncements(page);
@@ -713,12 +742,12 @@ test('a V4 dataset shows its import jobs; Watch follows them to complete and par
   assert.equal(await badgeOf(page, schemaless.id, 'badge--partial'), 'V4 · 1/1 import done');
   await waitUntil(async () => (await watchSwitch.getAttribute('aria-checked')) === 'false',
     { timeout: 20_000, message: 'Watch to turn itself off' });
-  assert.match(await page.locator('#watch-status').textContent(), /stopped by itself: .*every import job done/);
+  assert.match(await page.locator('#watch-status').textContent(), /Watch finished: 1 READY, 0 ERROR, 3 V4 with every import done\./);
   assert.match(await page.locator('#summary').textContent(), /4 datasets · 1 READY · 0 ERROR · 3 V4 with every import done/);
   const said = await announcements();
   assert.match(said, new RegExp(`${dataset.id}: .*a\\.jsonl is now complete \\(2 accepted\\)`));
   assert.match(said, new RegExp(`${dataset.id}: .*b\\.jsonl is now partial \\(2 accepted · 5 rejected\\)`));
-  assert.match(said, new RegExp(`${dataset.id}: every import is done`));
+  assert.match(said, new RegExp(`${dataset.id}: .*every import is done`));
 
   // Five errors: three shown, two more in a collapsed <details>, opened from the keyboard.
   const partial = importItem(page, dataset.id, 'b.jsonl');
@@ -732,28 +761,25 @@ test('a V4 dataset shows its import jobs; Watch follows them to complete and par
   assert.equal(await partial.getByText('row 5: The record is not a JSON object.').isVisible(), true);
   assert.equal(await partial.getByText('row 7: The line is not valid JSON.').isVisible(), true);
 
-  // Check now reads the V4 datasets again (not their /status); unchanged jobs stay as they are, so
-  // the opened list stays open and keeps the focus.
-  const statusReads = () => mock.requests.filter((r) => r.path === `${DATASETS_PATH}/${dataset.id}/status`).length;
+  // Check now reads the V4 datasets again (/status, then the dataset with its import jobs);
+  // unchanged jobs stay as they are, so the opened list stays open and keeps the focus.
   const datasetReads = () => mock.requests.filter((r) => r.path === `${DATASETS_PATH}/${dataset.id}`).length;
-  assert.equal(statusReads(), 1, 'a V4 dataset\'s /status is read once, when it is added');
   const readsBefore = datasetReads();
   await more.locator('summary').evaluate((e) => { e.dataset.marked = 'before'; });
   // (A DOM click, so that the focus stays on the summary while the rows are read again.)
   await page.evaluate(() => document.getElementById('check-now').click());
   await waitUntil(() => datasetReads() > readsBefore, { message: 'Check now to read the V4 dataset' });
   await waitUntil(async () => (await page.locator('.dataset__reading:visible').count()) === 0, { message: 'reads to settle' });
-  assert.equal(statusReads(), 1);
   assert.notEqual(await more.getAttribute('open'), null);
   assert.equal(await more.locator('summary').evaluate((e) => e.dataset.marked === 'before' && e === document.activeElement), true);
   await more.locator('summary').evaluate((e) => { delete e.dataset.marked; });
 
   // The page only read: every request the dev server sent was a GET of a read endpoint.
-  const forwarded = mock.requests.filter((r) => r.headers['user-agent'] === 'prolific-dataset-status-dev-server');
+  const forwarded = mock.requests.filter((r) => /^prolific-dataset-status-/.test(r.headers['user-agent'] ?? ''));
   assert.ok(forwarded.length > 0);
   for (const request of forwarded) {
     assert.equal(request.method, 'GET');
-    assert.match(request.path, new RegExp(`^${DATASETS_PATH}/[^/]+(/status)?$`), request.path);
+    assert.match(request.path, new RegExp(`^${DATASETS_PATH}/[^/]+(/status|/imports/[^/]+)?$`), request.path);
   }
 
   await noInlineStyles(page);
