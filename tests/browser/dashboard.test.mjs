@@ -309,6 +309,10 @@ test('demo datasets reach READY and ERROR with Watch on; Watch turns itself off'
   await page.setViewportSize(NARROW);
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth),
     'no horizontal scrolling at 375 px');
+  // A compact header: the first row of the list is on the first screen.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const firstRowTop = await page.locator('li.dataset').first().evaluate((e) => e.getBoundingClientRect().top);
+  assert.ok(firstRowTop < NARROW.height - 40, `the list starts on the first screen at 375 px (top ${firstRowTop})`);
   await screenshot(page, 'dashboard-narrow.png', { fullPage: true });
   await page.setViewportSize(WIDE);
 
