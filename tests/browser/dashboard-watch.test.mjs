@@ -214,3 +214,32 @@ test('direct mode: a 401 replaces the old results instead of sitting beside them
   assert.deepEqual(issues.pageErrors, []);
   await other.close();
 });
+
+test('when Watch finishes, the title shows the count and, if allowed, a desktop notification says so', { timeout: 30_000 }, async () => {
+  mock.reset();
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  closers.push(() => context.close());
+  await context.grantPermissions(['notifications'], { origin: server.url });
+  // Records the notifications the page shows (the browser's own Notification still runs).
+  await context.addInitScript(() => {
+    const Original = window.Notification;
+    window.__notifications = [];
+    window.Notification = class extends Original {
+      constructor(title, options) {
+        super(title, options);
+        window.__notifications.push({ title, body: options?.body });
+      }
+    };
+  });
+  const { page, issues } = await open(`${server.url}/#ids=status-READY,demo-ready`, { context });
+  await page.getByLabel('Notify me when Watch finishes').check();
+  await page.getByRole('switch', { name: 'Watch' }).click();
+  await waitUntil(async () => (await page.getByRole('switch', { name: 'Watch' }).getAttribute('aria-checked')) === 'false',
+    { timeout: 20_000, message: 'Watch to finish' });
+  assert.equal(await page.title(), '✓ 2/2 ready · Prolific dataset status');
+  const shown = await page.evaluate(() => window.__notifications);
+  assert.equal(shown.length, 1);
+  assert.match(shown[0].body, /Watch finished: 2 READY, 0 ERROR\. ✓ 2\/2 ready/);
+  assert.deepEqual(issues.pageErrors, []);
+  assert.deepEqual(issues.console, []);
+});
