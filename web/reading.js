@@ -240,8 +240,17 @@ export function startWatch() {
     maxIntervalMs: WATCH_MAX_INTERVAL_MS,
     deadlineMs: WATCH_DEADLINE_MS,
     onUpdate: (update) => { if (watch === state) onUpdate(update); },
-  }).then(() => {
-    if (watch === state) finish(state);
+  }).then((entries) => {
+    if (watch !== state) return;
+    // Datasets unfinished at the deadline come back with a TimeoutError and no update of their own.
+    for (const entry of entries) {
+      const row = rows.get(entry.datasetId);
+      if (!row || !('error' in entry) || row.finished) continue;
+      row.finished = true;
+      applyFailure(row, entry.error, { at: new Date(), direct: isDirect(), final: true });
+      renderRow(row);
+    }
+    finish(state);
   }, (error) => {
     if (watch !== state || state.controller.signal.aborted) return;
     stopWatch('failed');
