@@ -38,14 +38,6 @@ TEST(StatusBody, BomIsSkippedAndTheLastDuplicateKeyWins) {
   EXPECT_EQ(duplicate.value(), std::optional<std::string>("READY"));
 }
 
-TEST(StatusBody, NullOrMissingStatusIsNoStatus) {
-  for (const char* body : {"{\"status\": null}", "{}", "{\"id\":\"x\"}"}) {
-    auto result = parse_status_body(200, body, "");
-    ASSERT_TRUE(result.ok()) << body;
-    EXPECT_EQ(result.value(), "") << body;
-  }
-}
-
 TEST(StatusBody, EveryMalformedBodyIsAnInvalidResponse) {
   const std::string deep = std::string(100000, '[') + std::string(100000, ']');
   const std::string huge = "{\"status\":\"READY\",\"pad\":\"" + std::string(max_body_bytes, 'x') + "\"}";
