@@ -40,6 +40,7 @@ async function runCheck(command, args) {
 }
 
 function assertOutcome(outcome) {
+  assert.equal(outcome.error, undefined, JSON.stringify(outcome.error));
   assert.deepEqual(outcome.read, { datasetId: 'status-READY', status: 'READY' });
   assert.deepEqual(outcome.waited, { datasetId: 'demo-ready', status: 'READY' });
   assertNoTokenCrossedOrigins(assert, outcome.redirected, crossOrigin.leaked);
