@@ -40,7 +40,7 @@ test('a Worker bundled by esbuild reads statuses in workerd, and no redirect car
   const miniflare = new Miniflare({
     modules: true, modulesRoot: outdir, scriptPath: path.join(outdir, 'worker.js'),
     modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-    bindings: { PROLIFIC_TOKEN: TOKEN }, compatibilityDate: '2025-01-01',
+    bindings: { PROLIFIC_TOKEN: TOKEN, PROLIFIC_URL: mock.url }, compatibilityDate: '2025-01-01',
   });
   try {
     const query = new URLSearchParams({ base: mock.url, redirect: crossOrigin.redirectUrl });
@@ -50,6 +50,9 @@ test('a Worker bundled by esbuild reads statuses in workerd, and no redirect car
     assert.deepEqual(outcome.read, { datasetId: 'status-READY', status: 'READY' });
     assert.deepEqual(outcome.waited, { datasetId: 'demo-ready', status: 'READY' });
     assertNoTokenCrossedOrigins(assert, outcome.redirected, crossOrigin.leaked);
+    // README's snippet: the token and base URL from the Worker's environment.
+    const readme = await miniflare.dispatchFetch('http://worker.test/?id=demo-ready');
+    assert.deepEqual(await readme.json(), { status: 'READY' });
   } finally {
     await miniflare.dispose();
   }

@@ -17,7 +17,8 @@ const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'a
 
 // The worker scripts: the package and the checks, imported statically (a service worker may not
 // use import()); they answer a message with the outcome.
-const WORKER = (reply) => `import * as pkg from '/src/js/index.js';
+const WORKER = (reply) => `
+import * as pkg from '/src/js/index.js';
 import { runChecks } from '/tests/runtimes/outcome.mjs';
 self.addEventListener('message', async (event) => {
   const outcome = await runChecks(pkg, event.data);
