@@ -10,6 +10,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import webpack from 'webpack';
@@ -105,6 +107,21 @@ test('a webpack build of a page, with no configuration for the package', async (
   assert.equal(stats.hasErrors(), false, stats.toString('errors-only'));
   await writeFile(path.join(outdir, 'index.html'), page('main.js', 'text/javascript'));
   await runPage(outdir);
+});
+
+test('an esbuild bundle for Node finds its .wasm through setWasmSource, and says so when it cannot', async () => {
+  const outfile = path.join(dir, 'node', 'app.mjs');
+  await build({
+    entryPoints: [path.join(PAGES, 'node-app.mjs')], bundle: true, format: 'esm', platform: 'node', outfile,
+    logLevel: 'warning',
+  });
+  const run = async (wasm) => JSON.parse((await promisify(execFile)(process.execPath,
+    [outfile, wasm, mock.url, TOKEN], { cwd: dir })).stdout);
+  assert.deepEqual(await run(path.join(ROOT, 'dist/prolific-dataset-status.wasm')),
+    { datasetId: 'status-READY', status: 'READY' });
+  const missing = await run('-');
+  assert.equal(missing.name, 'ProlificError');
+  assert.match(missing.message, /setWasmSource/);
 });
 
 test('a minified bundle keeps the class names of its errors in error.name', async () => {
