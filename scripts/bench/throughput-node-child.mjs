@@ -1,21 +1,41 @@
 /**
  * Throughput in Node, in a process of its own (spawned by throughput.mjs) so that only the
  * client's work is in process.cpuUsage(): N reads with `concurrency` in flight, the package
- * against plain fetch + JSON.parse, alternating for `rounds` rounds after a warm-up.
+ * against plain fetch + JSON.parse, alternating for `rounds` rounds after a warm-up. A third
+ * variant is the package over its stand-in on fetch() (src/js/fetch-xhr.js, what Deno, Bun and
+ * workers use) instead of the Node entry's node:http stand-in: the figure behind the choice of
+ * transport in Node.
  *   node throughput-node-child.mjs '<json: { origin, requests, concurrency, rounds, warmup }>'
  * Prints one JSON line: { rounds: [{ variant, ms, cpuUserMs, cpuSystemMs, requests, failures }] }.
  */
 import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
 import { getDatasetStatus } from '../../src/js/node.js';
+import { createApi } from '../../src/js/api.js';
+import { instantiateModule } from '../../src/js/load.js';
+import { FetchXMLHttpRequest } from '../../src/js/fetch-xhr.js';
+import createProlificModule from '../../dist/prolific-dataset-status.mjs';
 import { pool, TOKEN } from './util.mjs';
 
 const { origin, requests, concurrency, rounds, warmup } = JSON.parse(process.argv[2]);
 const options = { baseUrl: origin, token: TOKEN };
 const headers = { Authorization: `Token ${TOKEN}` };
 
+const overFetch = createApi({
+  loadModule: ({ onAbort }) => instantiateModule(createProlificModule, {
+    wasm: readFileSync(new URL('../../dist/prolific-dataset-status.wasm', import.meta.url)),
+    onAbort, XMLHttpRequest: FetchXMLHttpRequest,
+  }),
+  environmentDefaults: () => ({ token: undefined, baseUrl: origin }),
+});
+
 const variants = {
   async module(id) {
     const { status } = await getDatasetStatus(id, options);
+    return status;
+  },
+  async moduleOverFetch(id) {
+    const { status } = await overFetch.getDatasetStatus(id, options);
     return status;
   },
   async plain(id) {
@@ -47,9 +67,10 @@ async function run(variant, count) {
 
 await run('plain', warmup);
 await run('module', warmup);
+await run('moduleOverFetch', warmup);
 const results = [];
 for (let round = 0; round < rounds; round += 1) {
-  const order = round % 2 ? ['module', 'plain'] : ['plain', 'module'];
+  const order = round % 2 ? ['module', 'moduleOverFetch', 'plain'] : ['plain', 'moduleOverFetch', 'module'];
   for (const variant of order) {
     globalThis.gc?.();
     results.push({ round, ...(await run(variant, requests)) });

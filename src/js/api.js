@@ -333,7 +333,7 @@ export function createApi({ loadModule, environmentDefaults }) {
       }
       let answer;
       try {
-        answer = fields.kind === 'datasetStatus' ? module.getDatasetStatus(request) : module.startOperation(request);
+        answer = module.startOperation(request);
       } catch (error) {
         stop(new ProlificError('The WebAssembly module failed to start the request', { cause: error }));
         return;

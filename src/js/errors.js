@@ -94,10 +94,18 @@ export class DatasetProcessingError extends ProlificError {
   }
 }
 
-for (const ErrorClass of [ProlificError, ProlificApiError, NetworkError, TimeoutError, InvalidResponseError,
-  DatasetProcessingError]) {
+// `name` is written as a string for each class, never read from the class (ErrorClass.name): a
+// minifier renames classes, and `error.name` must stay the public class name in every bundle.
+for (const [ErrorClass, name] of [
+  [ProlificError, 'ProlificError'],
+  [ProlificApiError, 'ProlificApiError'],
+  [NetworkError, 'NetworkError'],
+  [TimeoutError, 'TimeoutError'],
+  [InvalidResponseError, 'InvalidResponseError'],
+  [DatasetProcessingError, 'DatasetProcessingError'],
+]) {
   Object.defineProperty(ErrorClass.prototype, 'name', {
-    value: ErrorClass.name, writable: true, enumerable: false, configurable: true,
+    value: name, writable: true, enumerable: false, configurable: true,
   });
 }
 

@@ -941,6 +941,17 @@ export declare class DatasetProcessingError extends ProlificError {
 }
 
 /**
+ * Names where the module's WebAssembly comes from, for bundlers that do not emit
+ * `prolific-dataset-status.wasm` next to the glue, for pages that serve it elsewhere, and for
+ * bundles made for Node. Call it before the first call of the package.
+ *
+ * @param wasm The URL of `prolific-dataset-status.wasm` (in Node also a file path), its bytes, or
+ *   the compiled `WebAssembly.Module` (what Cloudflare Workers hand over for a `.wasm` import).
+ * @throws {TypeError} for another kind of value.
+ */
+export declare function setWasmSource(wasm: URL | string | ArrayBuffer | ArrayBufferView | WebAssembly.Module): void;
+
+/**
  * The instantiated WebAssembly module, for leak checks in the project's tests and benchmarks.
  * Not part of the stable API: it may change or go in any release.
  *

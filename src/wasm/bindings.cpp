@@ -279,66 +279,96 @@ std::optional<std::string> read_bytes(const val& value) {
   return bytes;
 }
 
-struct BuiltOperation {
-  RequestKind kind;
-  HttpRequest request;
-  std::string dataset_id;
-  std::string subject;
-  std::string filename;  // upload_url: the file the URL is for
+std::string dataset_subject(const std::string& dataset_id) { return "dataset " + quote_dataset_id(dataset_id); }
+
+// Wraps a request built by src/core into its operation, with the checks of
+// StatusOperation::create: the request's own first, then the wait options.
+Result<StatusOperation> wrap(RequestKind kind, Result<HttpRequest> built, std::string dataset_id, std::string subject,
+                             const ClientOptions& options, const std::optional<WaitOptions>& wait, std::uint64_t seed,
+                             std::string filename = "") {
+  if (!built.ok()) return built.error();
+  if (wait) {
+    if (auto error = validate_wait_options(*wait)) return *error;
+  }
+  return StatusOperation::for_request(kind, std::move(built.value()), std::move(dataset_id), std::move(subject),
+                                      options.token.value_or(""), options.max_retries, wait, seed, std::move(filename));
+}
+
+/// What start() hands each kind: the JS request object and what is common to every kind.
+struct OperationInput {
+  const val& request;
+  const ClientOptions& options;
+  const std::optional<WaitOptions>& wait;
+  std::uint64_t seed;
+  std::string dataset_id() const { return required_string(request, "datasetId"); }
 };
 
-// Builds the request of `kind` from the JS request object, with every check of src/core.
-Result<BuiltOperation> build_operation(const std::string& kind, const val& request, const ClientOptions& options) {
-  std::string dataset_id = required_string(request, "datasetId");
-  if (kind == "datasetStatus") {
-    Result<HttpRequest> built = build_status_request(dataset_id, options);
-    if (!built.ok()) return built.error();
-    return BuiltOperation{RequestKind::dataset_status, std::move(built.value()), dataset_id,
-                          "dataset " + quote_dataset_id(dataset_id)};
+// One entry per kind of operation the package can start: its name in JS (`request.kind`), what
+// it needs from the request, and how src/core builds and checks it. Adding a kind is one entry.
+struct OperationKind {
+  const char* name;
+  bool needs_dataset_id;  ///< `datasetId` must be a string
+  bool needs_base_url;    ///< `baseUrl` must be a string (uploads go to a presigned URL instead)
+  Result<StatusOperation> (*create)(const OperationInput& input);
+};
+
+const OperationKind operation_kinds[] = {
+    {"datasetStatus", true, true,
+     [](const OperationInput& in) {
+       // The natively tested path (tests/native/operation_test.cpp).
+       return StatusOperation::create(in.dataset_id(), in.options, in.wait, in.seed);
+     }},
+    {"importStatus", true, true,
+     [](const OperationInput& in) {
+       std::string dataset_id = in.dataset_id();
+       std::string import_id = required_string(in.request, "importId");
+       std::string subject = "import " + quote_dataset_id(import_id) + " of " + dataset_subject(dataset_id);
+       return wrap(RequestKind::import_status, build_import_status_request(dataset_id, import_id, in.options),
+                   dataset_id, std::move(subject), in.options, in.wait, in.seed);
+     }},
+    {"dataset", true, true,
+     [](const OperationInput& in) {
+       std::string dataset_id = in.dataset_id();
+       return wrap(RequestKind::dataset, build_dataset_request(dataset_id, in.options), dataset_id,
+                   dataset_subject(dataset_id), in.options, in.wait, in.seed);
+     }},
+    {"createDataset", false, true,
+     [](const OperationInput& in) {
+       CreateDatasetInput input{required_string(in.request, "name"), required_string(in.request, "workspaceId"),
+                                optional_string(in.request, "schemaJson")};
+       std::string subject = "new dataset " + quote_dataset_id(input.name);
+       return wrap(RequestKind::create_dataset, build_create_dataset_request(input, in.options), "",
+                   std::move(subject), in.options, in.wait, in.seed);
+     }},
+    {"uploadUrl", true, true,
+     [](const OperationInput& in) {
+       std::string dataset_id = in.dataset_id();
+       std::string filename = required_string(in.request, "filename");
+       std::string subject = "upload URL of " + quote_dataset_id(filename) + " for " + dataset_subject(dataset_id);
+       return wrap(RequestKind::upload_url, build_upload_url_request(dataset_id, filename, in.options), dataset_id,
+                   std::move(subject), in.options, in.wait, in.seed, filename);
+     }},
+    {"upload", false, false,
+     [](const OperationInput& in) -> Result<StatusOperation> {
+       std::optional<std::string> body = read_bytes(in.request["body"]);
+       if (!body) {
+         return make_error(ErrorKind::invalid_argument, "the file must be bytes (Uint8Array) of at most " +
+                                                            std::to_string(max_upload_bytes) + " bytes");
+       }
+       Result<HttpRequest> built = build_upload_request(required_string(in.request, "uploadUrl"),
+                                                        required_string(in.request, "contentType"), in.options.timeout_ms);
+       if (built.ok()) built.value().body = std::move(*body);
+       std::string dataset_id = in.dataset_id();
+       std::string subject = dataset_id.empty() ? std::string("upload") : "upload for " + dataset_subject(dataset_id);
+       return wrap(RequestKind::upload, std::move(built), dataset_id, std::move(subject), in.options, in.wait, in.seed);
+     }},
+};
+
+const OperationKind* find_kind(const std::string& name) {
+  for (const OperationKind& kind : operation_kinds) {
+    if (name == kind.name) return &kind;
   }
-  if (kind == "importStatus") {
-    std::string import_id = required_string(request, "importId");
-    Result<HttpRequest> built = build_import_status_request(dataset_id, import_id, options);
-    if (!built.ok()) return built.error();
-    return BuiltOperation{RequestKind::import_status, std::move(built.value()), dataset_id,
-                          "import " + quote_dataset_id(import_id) + " of dataset " + quote_dataset_id(dataset_id)};
-  }
-  if (kind == "dataset") {
-    Result<HttpRequest> built = build_dataset_request(dataset_id, options);
-    if (!built.ok()) return built.error();
-    return BuiltOperation{RequestKind::dataset, std::move(built.value()), dataset_id,
-                          "dataset " + quote_dataset_id(dataset_id)};
-  }
-  if (kind == "createDataset") {
-    CreateDatasetInput input{required_string(request, "name"), required_string(request, "workspaceId"),
-                             optional_string(request, "schemaJson")};
-    Result<HttpRequest> built = build_create_dataset_request(input, options);
-    if (!built.ok()) return built.error();
-    return BuiltOperation{RequestKind::create_dataset, std::move(built.value()), "",
-                          "new dataset " + quote_dataset_id(input.name)};
-  }
-  if (kind == "uploadUrl") {
-    std::string filename = required_string(request, "filename");
-    Result<HttpRequest> built = build_upload_url_request(dataset_id, filename, options);
-    if (!built.ok()) return built.error();
-    return BuiltOperation{RequestKind::upload_url, std::move(built.value()), dataset_id,
-                          "upload URL of " + quote_dataset_id(filename) + " for dataset " + quote_dataset_id(dataset_id),
-                          filename};
-  }
-  if (kind == "upload") {
-    std::optional<std::string> body = read_bytes(request["body"]);
-    if (!body) {
-      return make_error(ErrorKind::invalid_argument,
-                        "the file must be bytes (Uint8Array) of at most " + std::to_string(max_upload_bytes) + " bytes");
-    }
-    Result<HttpRequest> built = build_upload_request(required_string(request, "uploadUrl"),
-                                                     required_string(request, "contentType"), options.timeout_ms);
-    if (!built.ok()) return built.error();
-    built.value().body = std::move(*body);
-    return BuiltOperation{RequestKind::upload, std::move(built.value()), dataset_id,
-                          dataset_id.empty() ? std::string("upload") : "upload for dataset " + quote_dataset_id(dataset_id)};
-  }
-  return make_error(ErrorKind::invalid_argument, "unknown request kind");
+  return nullptr;
 }
 
 val start(val request, const char* forced_kind) {
@@ -348,6 +378,7 @@ val start(val request, const char* forced_kind) {
     deferred["resolve"](result);
     return promise;
   };
+  auto fail_now = [&](const Error& error) { return resolve_now(failure_value(error_value(error))); };
   if (!is_type(request, "object") || request.isNull()) return resolve_now(invalid_argument("request must be an object"));
   std::optional<double> operation_id = number_field(request, "operationId");
   if (!operation_id || *operation_id < 1 || *operation_id > 2147483647 || std::floor(*operation_id) != *operation_id) {
@@ -355,24 +386,18 @@ val start(val request, const char* forced_kind) {
   }
   int id = static_cast<int>(*operation_id);
   if (find_operation(id)) return resolve_now(invalid_argument("operationId is already in use"));
-  std::string kind = forced_kind ? forced_kind : required_string(request, "kind");
-  if (kind != "upload" && kind != "createDataset" && !is_type(request["datasetId"], "string")) {
+  const OperationKind* kind = find_kind(forced_kind ? forced_kind : required_string(request, "kind"));
+  if (!kind) return resolve_now(invalid_argument("unknown request kind"));
+  if (kind->needs_dataset_id && !is_type(request["datasetId"], "string")) {
     return resolve_now(invalid_argument("dataset id must be a string"));
   }
-  Result<ClientOptions> options = read_client_options(request, kind != "upload");
-  if (!options.ok()) return resolve_now(failure_value(error_value(options.error())));
-  Result<BuiltOperation> built = build_operation(kind, request, options.value());
-  if (!built.ok()) return resolve_now(failure_value(error_value(built.error())));
+  Result<ClientOptions> options = read_client_options(request, kind->needs_base_url);
+  if (!options.ok()) return fail_now(options.error());
   std::optional<WaitOptions> wait = read_wait_options(request);
-  if (wait) {
-    if (auto error = validate_wait_options(*wait)) return resolve_now(failure_value(error_value(*error)));
-  }
   auto seed = static_cast<std::uint64_t>(emscripten_random() * 9007199254740992.0) ^ static_cast<std::uint64_t>(id);
-  BuiltOperation& parts = built.value();
-  auto pending = std::make_unique<PendingOperation>(PendingOperation{
-      id, StatusOperation::for_request(parts.kind, std::move(parts.request), std::move(parts.dataset_id),
-                                       std::move(parts.subject), options.value().token.value_or(""),
-                                       options.value().max_retries, wait, seed, std::move(parts.filename))});
+  Result<StatusOperation> operation = kind->create(OperationInput{request, options.value(), wait, seed});
+  if (!operation.ok()) return fail_now(operation.error());
+  auto pending = std::make_unique<PendingOperation>(PendingOperation{id, std::move(operation.value())});
   pending->deferred = deferred;
   pending->on_status = request["onStatus"];
   PendingOperation* raw = pending.get();

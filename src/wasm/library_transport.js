@@ -1,5 +1,6 @@
 // JavaScript helpers linked into the module (--js-library). They only move values between the
-// C++ transport and the runtime's XMLHttpRequest objects kept by Emscripten's Fetch library.
+// C++ transport (src/wasm/transport.cpp) and the XMLHttpRequest objects the package files per
+// request in src/wasm/pre.js (prolificRequests). No helper reads Emscripten's Fetch state.
 mergeInto(LibraryManager.library, {
   // A pending JS Promise and its resolve function, as one embind handle: { promise, resolve }.
   prolific_create_deferred__deps: ['$Emval'],
@@ -9,26 +10,33 @@ mergeInto(LibraryManager.library, {
     return Emval.toHandle(deferred);
   },
 
-  // Stops the XMLHttpRequest behind emscripten fetch `id` for good. emscripten_fetch_close() in
-  // Emscripten 3.1.6 frees the fetch but leaves the request running, whose later callbacks would
-  // write into freed memory: every handler is detached first, then the request is aborted.
-  prolific_abort_xhr__deps: ['$Fetch'],
-  prolific_abort_xhr: function(id) {
-    var xhr = Fetch.xhrs[id - 1];
-    if (!xhr) return;
-    xhr.onload = xhr.onerror = xhr.ontimeout = xhr.onprogress = xhr.onreadystatechange = null;
-    try { xhr.abort(); } catch (e) { /* already finished */ }
+  // The XMLHttpRequest made by the next emscripten_fetch() is filed under `key` (a positive
+  // number the transport never reuses while the request is kept).
+  prolific_request_claim: function(key) {
+    prolificClaimedKey = key;
   },
 
-  // What the runtime knows about fetch `id` beyond emscripten_fetch_t, as an embind handle:
-  // { responseUrl: string, cause: string } (cause: the Node stand-in's error code and message).
-  prolific_xhr_details__deps: ['$Fetch', '$Emval'],
-  prolific_xhr_details: function(id) {
-    var xhr = Fetch.xhrs[id - 1];
+  // Forgets request `key`. With `abort`, stops it for good first: emscripten_fetch_close() in
+  // Emscripten 3.1.6 frees the fetch but leaves the request running, whose later callbacks would
+  // write into freed memory, so every handler is detached and then the request is aborted.
+  prolific_request_release: function(key, abort) {
+    prolificClaimedKey = 0;
+    var request = prolificRequests.get(key);
+    prolificRequests.delete(key);
+    if (!request || !abort) return;
+    request.onload = request.onerror = request.ontimeout = request.onprogress = request.onreadystatechange = null;
+    try { request.abort(); } catch (e) { /* already finished */ }
+  },
+
+  // What the runtime knows about request `key` beyond emscripten_fetch_t, as an embind handle:
+  // { responseUrl: string, cause: string } (cause: the stand-in's error code and message).
+  prolific_request_details__deps: ['$Emval'],
+  prolific_request_details: function(key) {
+    var request = prolificRequests.get(key);
     var details = { responseUrl: '', cause: '' };
-    if (xhr) {
-      details.responseUrl = String(xhr.responseURL || '');
-      var cause = xhr.errorCause;
+    if (request) {
+      details.responseUrl = String(request.responseURL || '');
+      var cause = request.errorCause;
       if (cause) details.cause = String(cause.code || '') + (cause.message ? ': ' + String(cause.message) : '');
     }
     return Emval.toHandle(details);

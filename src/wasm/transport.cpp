@@ -2,6 +2,7 @@
 
 #include <emscripten.h>
 #include <emscripten/eventloop.h>
+#include <emscripten/html5.h>  // emscripten_date_now; fetch.h stopped including it in 3.1.69
 #include <emscripten/val.h>
 
 #include <cstdint>
@@ -11,9 +12,11 @@
 
 #include "response.hpp"
 
+// src/wasm/library_transport.js: the package's own record of each request (never Fetch.xhrs).
 extern "C" {
-void prolific_abort_xhr(unsigned int id);
-emscripten::EM_VAL prolific_xhr_details(unsigned int id);
+void prolific_request_claim(unsigned int key);
+void prolific_request_release(unsigned int key, bool abort);
+emscripten::EM_VAL prolific_request_details(unsigned int key);
 }
 
 namespace prolific::wasm {
@@ -25,15 +28,36 @@ FetchListener g_listener = nullptr;
 // which must be ignored.
 const emscripten_fetch_t* g_closing = nullptr;
 
-int owner_of(const emscripten_fetch_t* fetch) {
-  return static_cast<int>(reinterpret_cast<std::intptr_t>(fetch->userData));
+// What the transport keeps per request, as the fetch's userData: whose request it is, and the key
+// the package's JS filed the request under.
+struct RequestSlot {
+  int owner;
+  unsigned int key;
+};
+
+unsigned int g_last_key = 0;
+
+RequestSlot& slot_of(const emscripten_fetch_t* fetch) { return *static_cast<RequestSlot*>(fetch->userData); }
+
+// Forgets the JS record of `fetch` (aborting the request first when `abort`) and frees its slot.
+// Returns the owner.
+int release(emscripten_fetch_t* fetch, bool abort) {
+  auto* slot = static_cast<RequestSlot*>(fetch->userData);
+  fetch->userData = nullptr;
+  if (!slot) return 0;
+  int owner = slot->owner;
+  prolific_request_release(slot->key, abort);
+  delete slot;
+  return owner;
 }
 
 std::string response_headers(emscripten_fetch_t* fetch) {
+  // The length counts the terminating NUL up to Emscripten 4.0.9 and not from 4.0.10: a buffer one
+  // byte longer holds the whole text under both conventions, and strlen finds its end.
   std::size_t length = emscripten_fetch_get_response_headers_length(fetch);
   if (length == 0) return "";
-  std::string headers(length, '\0');
-  emscripten_fetch_get_response_headers(fetch, headers.data(), length);
+  std::string headers(length + 1, '\0');
+  emscripten_fetch_get_response_headers(fetch, headers.data(), length + 1);
   headers.resize(std::strlen(headers.c_str()));
   return headers;
 }
@@ -44,7 +68,7 @@ struct XhrDetails {
 };
 
 XhrDetails xhr_details(const emscripten_fetch_t* fetch) {
-  emscripten::val details = emscripten::val::take_ownership(prolific_xhr_details(fetch->id));
+  emscripten::val details = emscripten::val::take_ownership(prolific_request_details(slot_of(fetch).key));
   return {details["responseUrl"].as<std::string>(), details["cause"].as<std::string>()};
 }
 
@@ -64,8 +88,9 @@ void deliver_deferred(void* user_data) {
 }
 
 // Reads what a finished fetch holds, closes it, and hands the result to the listener.
-void finish(emscripten_fetch_t* fetch, TransportResult result) {
-  int owner = owner_of(fetch);
+// With `abort`, the request is stopped first (a body that is not read further).
+void finish(emscripten_fetch_t* fetch, TransportResult result, bool abort = false) {
+  int owner = release(fetch, abort);
   g_closing = fetch;
   emscripten_fetch_close(fetch);
   g_closing = nullptr;
@@ -78,7 +103,7 @@ void finish(emscripten_fetch_t* fetch, TransportResult result) {
 }
 
 void on_fetch_done(emscripten_fetch_t* fetch) {
-  if (fetch == g_closing) return;
+  if (fetch == g_closing || !fetch->userData) return;
   TransportResult result;
   result.wall_clock_ms = emscripten_date_now();
   XhrDetails details = xhr_details(fetch);
@@ -104,7 +129,7 @@ void on_fetch_done(emscripten_fetch_t* fetch) {
 }
 
 void on_fetch_progress(emscripten_fetch_t* fetch) {
-  if (fetch == g_closing) return;
+  if (fetch == g_closing || !fetch->userData) return;
   if (fetch->dataOffset <= max_body_bytes && fetch->totalBytes <= max_body_bytes) return;
   TransportResult result;
   result.wall_clock_ms = emscripten_date_now();
@@ -112,8 +137,7 @@ void on_fetch_progress(emscripten_fetch_t* fetch) {
   result.headers = response_headers(fetch);
   bool success = fetch->status >= 200 && fetch->status < 300;
   result.kind = success ? TransportResult::Kind::body_too_large : TransportResult::Kind::response;
-  prolific_abort_xhr(fetch->id);
-  finish(fetch, std::move(result));
+  finish(fetch, std::move(result), true);
 }
 
 }  // namespace
@@ -125,7 +149,8 @@ emscripten_fetch_t* start_fetch(const HttpRequest& request, int owner) {
   emscripten_fetch_attr_init(&attributes);
   std::strncpy(attributes.requestMethod, request.method.c_str(), sizeof(attributes.requestMethod) - 1);
   attributes.attributes = EMSCRIPTEN_FETCH_LOAD_TO_MEMORY | EMSCRIPTEN_FETCH_REPLACE;
-  attributes.userData = reinterpret_cast<void*>(static_cast<std::intptr_t>(owner));
+  unsigned int key = g_last_key = g_last_key >= 0x7fffffffu ? 1 : g_last_key + 1;
+  attributes.userData = new RequestSlot{owner, key};
   attributes.onsuccess = on_fetch_done;
   attributes.onerror = on_fetch_done;
   attributes.onprogress = on_fetch_progress;
@@ -145,14 +170,16 @@ emscripten_fetch_t* start_fetch(const HttpRequest& request, int owner) {
   }
   g_starting = true;
   g_failed_while_starting = false;
+  prolific_request_claim(key);
   emscripten_fetch_t* fetch = emscripten_fetch(&attributes, request.url.c_str());
+  prolific_request_claim(0);
   g_starting = false;
   return g_failed_while_starting ? nullptr : fetch;
 }
 
 void cancel_fetch(emscripten_fetch_t* fetch) {
   if (!fetch) return;
-  prolific_abort_xhr(fetch->id);
+  release(fetch, true);
   g_closing = fetch;
   emscripten_fetch_close(fetch);
   g_closing = nullptr;

@@ -1,0 +1,133 @@
+// The module's own transport checks (src/wasm/transport.cpp, src/core), driven through a transport
+// that behaves like a browser's XMLHttpRequest: it follows redirects itself and reports only the
+// final URL. These checks must hold whatever Emscripten release built the module: they read what
+// the package keeps per request, never Emscripten's private Fetch state.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { browserLikeXMLHttpRequest } from './support/browser-like-xhr.mjs';
+
+const TOKEN = 'transport-token-0123456789';
+const DIST = new URL('../dist/', import.meta.url);
+const { default: createProlificModule } = await import(new URL('prolific-dataset-status.mjs', DIST));
+const wasmBinary = fs.readFileSync(new URL('prolific-dataset-status.wasm', DIST));
+
+function makeCertificate() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'transport-test-'));
+  try {
+    const r = spawnSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '1',
+      '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1',
+    ], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl failed: ${r.stderr}`);
+    return { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function listen(server) {
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server.address().port;
+}
+
+function close(server) {
+  server.closeAllConnections?.();
+  return new Promise((resolve) => server.close(resolve));
+}
+
+async function loadModule(settings) {
+  return createProlificModule({
+    wasmBinary, XMLHttpRequest: browserLikeXMLHttpRequest(settings), print() {}, printErr() {},
+  });
+}
+
+let nextOperationId = 1;
+
+test('a redirect from https to plain http fails with a NetworkError even when the transport follows it', async () => {
+  const plainRequests = [];
+  const plain = http.createServer((req, res) => {
+    plainRequests.push(req.url);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"status":"READY"}');
+  });
+  const plainPort = await listen(plain);
+  const secure = https.createServer(makeCertificate(), (req, res) => {
+    res.writeHead(302, { location: `http://127.0.0.1:${plainPort}${req.url}` });
+    res.end();
+  });
+  const securePort = await listen(secure);
+  try {
+    const module = await loadModule();
+    const result = await module.getDatasetStatus({
+      operationId: nextOperationId++, datasetId: 'ds-1', baseUrl: `https://127.0.0.1:${securePort}`,
+      token: TOKEN, maxRetries: 0, timeoutMs: 10000,
+    });
+    assert.equal(plainRequests.length, 1, 'the browser-like transport followed the redirect itself');
+    assert.equal(result.ok, false, `the downgraded answer must not be used: ${JSON.stringify(result)}`);
+    assert.equal(result.error.kind, 'network');
+    assert.match(result.error.cause, /ERR_REDIRECT_DOWNGRADE/);
+    assert.equal(module.heapStats().operations, 0);
+  } finally {
+    await close(secure);
+    await close(plain);
+  }
+});
+
+test('the last byte of the response headers is read when the header block has no final CRLF', async () => {
+  const server = http.createServer((req, res) => {
+    res.writeHead(429, { 'retry-after': '17', 'content-type': 'application/json' });
+    res.end('{"error":{"status":429,"title":"Too many requests","detail":"slow down"}}');
+  });
+  const port = await listen(server);
+  try {
+    // What a browser hands back: lines joined by CRLF, and no CRLF after the last one.
+    const module = await loadModule({
+      headerBlock: (status, headers) => Object.entries(headers).reverse()
+        .map(([name, value]) => `${name}: ${value}`).join('\r\n'),
+    });
+    const result = await module.getDatasetStatus({
+      operationId: nextOperationId++, datasetId: 'ds-2', baseUrl: `http://127.0.0.1:${port}`,
+      token: TOKEN, maxRetries: 0, timeoutMs: 10000,
+    });
+    assert.equal(result.ok, false);
+    assert.equal(result.error.kind, 'api');
+    assert.equal(result.error.httpStatus, 429);
+    assert.equal(result.error.retryAfterMs, 17000);
+  } finally {
+    await close(server);
+  }
+});
+
+test('aborting an operation stops the request the package filed for it', async () => {
+  let arrived;
+  const arrivedPromise = new Promise((resolve) => { arrived = resolve; });
+  let closed;
+  const closedPromise = new Promise((resolve) => { closed = resolve; });
+  const server = http.createServer((req, res) => {
+    req.socket.on('close', closed);
+    arrived();
+  });
+  const port = await listen(server);
+  try {
+    const module = await loadModule();
+    const operationId = nextOperationId++;
+    const pending = module.getDatasetStatus({
+      operationId, datasetId: 'ds-3', baseUrl: `http://127.0.0.1:${port}`, token: TOKEN, maxRetries: 0, timeoutMs: 0,
+    });
+    await arrivedPromise;
+    assert.equal(module.abortOperation(operationId), true);
+    const result = await pending;
+    assert.equal(result.error.kind, 'aborted');
+    await closedPromise;  // the connection of the aborted request was closed by the transport
+    assert.equal(module.heapStats().operations, 0);
+  } finally {
+    await close(server);
+  }
+});
