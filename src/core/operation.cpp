@@ -96,6 +96,9 @@ Action StatusOperation::send(double now_ms) {
 
 Action StatusOperation::finish(Error error) {
   if (error.dataset_id.empty()) error.dataset_id = dataset_id_;
+  // Every error leaves through here: its texts are redacted once they are complete, whatever was
+  // joined to them on the way (the subject, a cause, the last status read).
+  redact_error(&error, token_);
   Action action;
   action.type = Action::Type::finish;
   action.error = std::move(error);
