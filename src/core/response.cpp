@@ -1,6 +1,7 @@
 #include "response.hpp"
 
 #include <algorithm>
+#include <array>
 #include <vector>
 
 #include "json_reading.hpp"
@@ -250,27 +251,74 @@ std::size_t raw_length_at(std::string_view text, std::size_t pos, std::string_vi
   return token.size();
 }
 
+// Positions in the text, kept sorted and without repeats: on the stack while few (always, but for
+// texts made to branch at every character), on the heap past that. A match is tried at every
+// position of every text redacted, so it must not allocate.
+class PositionSet {
+ public:
+  void clear() {
+    size_ = 0;
+    heap_.clear();
+  }
+  bool empty() const { return size_ == 0 && heap_.empty(); }
+  void add(std::size_t position) {
+    if (heap_.empty() && size_ < inline_.size()) {
+      inline_[size_++] = position;
+      return;
+    }
+    if (heap_.empty()) heap_.assign(inline_.begin(), inline_.begin() + static_cast<std::ptrdiff_t>(size_));
+    heap_.push_back(position);
+  }
+  // Sorts and removes repeats; then begin()..end() are the positions.
+  void normalise() {
+    std::size_t* first = begin();
+    std::size_t* last = end();
+    std::sort(first, last);
+    std::size_t count = static_cast<std::size_t>(std::unique(first, last) - first);
+    if (heap_.empty()) size_ = count;
+    else heap_.resize(count);
+  }
+  std::size_t* begin() { return heap_.empty() ? inline_.data() : heap_.data(); }
+  std::size_t* end() { return heap_.empty() ? inline_.data() + size_ : heap_.data() + heap_.size(); }
+
+ private:
+  std::array<std::size_t, 16> inline_{};
+  std::size_t size_ = 0;
+  std::vector<std::size_t> heap_;
+};
+
 // Every character of the token may be written raw or as an escape, so one start can have several
 // spellings (a token "\\" is spelled by the text \\ raw, and by \\\\ escaped): the ends reachable
 // after each character are kept as a set, and the furthest end after the last one is the answer.
 std::size_t json_source_length_at(std::string_view text, std::size_t pos, std::string_view token) {
-  if (!same_letter(text[pos], token[0]) && text[pos] != '\\') return 0;  // the usual case, at once
-  std::vector<std::size_t> ends{pos};
-  std::vector<std::size_t> next;
-  for (char expected : token) {
-    next.clear();
-    for (std::size_t at : ends) {
-      if (at >= text.size()) continue;
-      if (same_letter(text[at], expected)) next.push_back(at + 1);
-      auto [c, used] = json_escape_at(text, at);
-      if (used != 0 && same_letter(c, expected)) next.push_back(at + used);
-    }
-    if (next.empty()) return 0;
-    std::sort(next.begin(), next.end());
-    next.erase(std::unique(next.begin(), next.end()), next.end());
-    ends.swap(next);
+  // Up to the first backslash the only spelling is the raw one: compared directly (the usual
+  // case, and a mismatch at the first character ends it at once).
+  std::size_t at = pos;
+  std::size_t matched = 0;
+  while (matched < token.size() && at < text.size() && text[at] != '\\') {
+    if (!same_letter(text[at], token[matched])) return 0;
+    ++at;
+    ++matched;
   }
-  return ends.back() - pos;
+  if (matched == token.size()) return at - pos;
+  if (at >= text.size()) return 0;
+  PositionSet sets[2];
+  PositionSet* ends = &sets[0];
+  PositionSet* next = &sets[1];
+  ends->add(at);
+  for (char expected : token.substr(matched)) {
+    next->clear();
+    for (std::size_t* from = ends->begin(); from != ends->end(); ++from) {
+      if (*from >= text.size()) continue;
+      if (same_letter(text[*from], expected)) next->add(*from + 1);
+      auto [c, used] = json_escape_at(text, *from);
+      if (used != 0 && same_letter(c, expected)) next->add(*from + used);
+    }
+    if (next->empty()) return 0;
+    next->normalise();
+    std::swap(ends, next);
+  }
+  return *(ends->end() - 1) - pos;
 }
 
 // The run of overlapping spellings of the token that starts with the one at `start` (whose end is
