@@ -310,3 +310,19 @@ TEST(RetryFloor, TheReportedRetryAfterIsWhatTheServerAskedFor) {
   ASSERT_TRUE(done.error.has_value());
   EXPECT_EQ(done.error->retry_after_ms, 0.0);
 }
+
+TEST(RetryFloor, ARetryThatTheBackoffPutsPastTheDeadlineIsNotSent) {
+  // The sleep is cut to the deadline; a timer that fires a little early must not lead to one more
+  // request with almost no time left.
+  WaitOptions wait;
+  wait.deadline_ms = 1000;
+  StatusOperation operation = make(wait, 2);
+  operation.start(0);
+  Action first = operation.on_transport_result(response(429, "", "Retry-After: 0\r\n"), 900);
+  ASSERT_EQ(first.type, Action::Type::sleep);
+  EXPECT_EQ(first.delay_ms, 100);  // the backoff (≥375 ms) cut to what is left
+  Action next = operation.on_timer(999);
+  ASSERT_EQ(next.type, Action::Type::finish);
+  ASSERT_TRUE(next.error.has_value());
+  EXPECT_EQ(next.error->kind, ErrorKind::timeout);
+}
