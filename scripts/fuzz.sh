@@ -10,6 +10,11 @@
 # Needs clang and libclang-rt-<version>-dev (Debian bookworm: clang, libclang-rt-14-dev), plus what
 # the native build needs anyway (cmake, nlohmann-json3-dev, libgtest-dev).
 # Environment: FUZZ_JOBS=N runs N targets at the same time (default 1).
+#   FUZZ_MAX_LEN=bytes    longest input libFuzzer builds (default 65536: bodies past the snippet
+#                         window, long details cut at 2000 bytes, reasons, deep nesting)
+#   FUZZ_LEN_CONTROL=n    libFuzzer's -len_control (default 20; its own default, 100, keeps inputs
+#                         short for most of a run: a 15-minute run never went past 158 bytes)
+# The summary gives, per target: executions, executions per second, coverage (edges) and features.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -63,17 +68,22 @@ run_target() {
   local status=0
   "$build/fuzz_$target" "$corpus" \
     -dict=tests/fuzz/json.dict \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    -max_len="${FUZZ_MAX_LEN:-65536}" -len_control="${FUZZ_LEN_CONTROL:-20}" \
     -artifact_prefix="$crashes/" -print_final_stats=1 >"$log" 2>&1 || status=$?
-  local execs
+  local execs rate cov ft
   execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)"
+  rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)"
+  cov="$(sed -n 's/^#[0-9]*.* cov: \([0-9]*\).*/\1/p' "$log" | tail -n 1)"
+  ft="$(sed -n 's/^#[0-9]*.* ft: \([0-9]*\).*/\1/p' "$log" | tail -n 1)"
   local result="ok"
   if [ "$status" -ne 0 ]; then
     local artifact
     artifact="$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)"
     result="FAILED (exit $status${artifact:+, input $artifact}; log $log)"
   fi
-  printf '%-12s %6ss  %12s execs  %s\n' "$target" "$seconds" "${execs:-?}" "$result" >"$build/logs/$target.summary"
+  printf '%-12s %6ss  %12s execs  %8s exec/s  cov %6s  ft %6s  %s\n' "$target" "$seconds" "${execs:-?}" \
+    "${rate:-?}" "${cov:-?}" "${ft:-?}" "$result" >"$build/logs/$target.summary"
   echo "$status" >"$build/logs/$target.rc"
 }
 

@@ -98,6 +98,9 @@ Action StatusOperation::send(double now_ms) {
 
 Action StatusOperation::finish(Error error) {
   if (error.dataset_id.empty()) error.dataset_id = dataset_id_;
+  // Every error leaves through here: its texts are redacted once they are complete, whatever was
+  // joined to them on the way (the subject, a cause, the last status read).
+  redact_error(&error, token_);
   Action action;
   action.type = Action::Type::finish;
   action.error = std::move(error);
@@ -228,6 +231,9 @@ Action StatusOperation::after_failure(Error error, double now_ms) {
   if (wait_) {
     double remaining = remaining_ms(now_ms);
     if (remaining <= 0) return deadline_passed();
+    // A retry that the backoff puts past the deadline never happens: the wait sleeps until the
+    // deadline and ends there, even if the timer fires a little early (no last-moment request).
+    retry_past_deadline_ = delay >= remaining;
     delay = std::min(delay, remaining);
   }
   Action action;
@@ -238,6 +244,7 @@ Action StatusOperation::after_failure(Error error, double now_ms) {
 
 Action StatusOperation::after_read(std::string status, std::string json, double now_ms) {
   failures_in_a_row_ = 0;
+  retry_past_deadline_ = false;
   if (!wait_) return finish_status(std::move(status), std::move(json));
   ++reads_;
   last_status_ = status;
@@ -285,7 +292,7 @@ Action StatusOperation::after_null_status(double now_ms) {
 }
 
 Action StatusOperation::on_timer(double now_ms) {
-  if (wait_ && remaining_ms(now_ms) <= 0) return deadline_passed();
+  if (wait_ && (remaining_ms(now_ms) <= 0 || retry_past_deadline_)) return deadline_passed();
   return send(now_ms);
 }
 

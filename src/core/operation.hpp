@@ -139,6 +139,7 @@ class StatusOperation {
   double attempt_timeout_ms_ = 0;
   bool attempt_capped_by_deadline_ = false;
   int failures_in_a_row_ = 0;
+  bool retry_past_deadline_ = false;  ///< the current sleep is a retry the deadline cut short
   int reads_ = 0;
   std::string last_status_;
 };

@@ -1,6 +1,8 @@
 #include "response.hpp"
 
 #include <algorithm>
+#include <array>
+#include <vector>
 
 #include "json_reading.hpp"
 
@@ -210,8 +212,12 @@ bool is_terminal_status(std::string_view status) { return status == "READY" || s
 namespace {
 
 constexpr std::string_view redacted_marker = "[REDACTED]";
+// Rounds of redact() before it gives up on keeping any of the text (see its documentation).
+constexpr int max_redaction_rounds = 16;
 
 char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool same_letter(char a, char b) { return ascii_lower(a) == ascii_lower(b); }
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -219,73 +225,189 @@ int hex_value(char c) {
   return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
 }
 
-// The character at text[at] and how many bytes spell it: a raw byte, or a JSON escape (\/, \\,
-// \" or \uXXXX below U+0080) that a server may have written the token with.
-std::pair<char, std::size_t> spelled_char_at(std::string_view text, std::size_t at) {
-  char c = text[at];
-  if (c != '\\' || at + 1 >= text.size()) return {c, 1};
+// The JSON escape at text[at] (RFC 8259 §7) of a character below U+0080 that a token may hold:
+// \/, \\, \" or \uXXXX. Returns the character and the bytes used, or 0 bytes when there is none.
+std::pair<char, std::size_t> json_escape_at(std::string_view text, std::size_t at) {
+  if (text[at] != '\\' || at + 1 >= text.size()) return {0, 0};
   char escape = text[at + 1];
   if (escape == '/' || escape == '\\' || escape == '"') return {escape, 2};
   if (escape == 'u' && at + 5 < text.size()) {
     int value = 0;
     for (std::size_t i = at + 2; i < at + 6; ++i) {
       int digit = hex_value(text[i]);
-      if (digit < 0) return {c, 1};
+      if (digit < 0) return {0, 0};
       value = value * 16 + digit;
     }
     if (value > 0 && value < 0x80) return {static_cast<char>(value), 6};
   }
-  return {c, 1};
+  return {0, 0};
+}
+
+std::size_t raw_length_at(std::string_view text, std::size_t pos, std::string_view token) {
+  if (text.size() - pos < token.size()) return 0;
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    if (!same_letter(text[pos + i], token[i])) return 0;
+  }
+  return token.size();
+}
+
+// Positions in the text, kept sorted and without repeats: on the stack while few (always, but for
+// texts made to branch at every character), on the heap past that. A match is tried at every
+// position of every text redacted, so it must not allocate.
+class PositionSet {
+ public:
+  void clear() {
+    size_ = 0;
+    heap_.clear();
+  }
+  bool empty() const { return size_ == 0 && heap_.empty(); }
+  void add(std::size_t position) {
+    if (heap_.empty() && size_ < inline_.size()) {
+      inline_[size_++] = position;
+      return;
+    }
+    if (heap_.empty()) heap_.assign(inline_.begin(), inline_.begin() + static_cast<std::ptrdiff_t>(size_));
+    heap_.push_back(position);
+  }
+  // Sorts and removes repeats; then begin()..end() are the positions.
+  void normalise() {
+    std::size_t* first = begin();
+    std::size_t* last = end();
+    std::sort(first, last);
+    std::size_t count = static_cast<std::size_t>(std::unique(first, last) - first);
+    if (heap_.empty()) size_ = count;
+    else heap_.resize(count);
+  }
+  std::size_t* begin() { return heap_.empty() ? inline_.data() : heap_.data(); }
+  std::size_t* end() { return heap_.empty() ? inline_.data() + size_ : heap_.data() + heap_.size(); }
+
+ private:
+  std::array<std::size_t, 16> inline_{};
+  std::size_t size_ = 0;
+  std::vector<std::size_t> heap_;
+};
+
+// Every character of the token may be written raw or as an escape, so one start can have several
+// spellings (a token "\\" is spelled by the text \\ raw, and by \\\\ escaped): the ends reachable
+// after each character are kept as a set, and the furthest end after the last one is the answer.
+std::size_t json_source_length_at(std::string_view text, std::size_t pos, std::string_view token) {
+  // Up to the first backslash the only spelling is the raw one: compared directly (the usual
+  // case, and a mismatch at the first character ends it at once).
+  std::size_t at = pos;
+  std::size_t matched = 0;
+  while (matched < token.size() && at < text.size() && text[at] != '\\') {
+    if (!same_letter(text[at], token[matched])) return 0;
+    ++at;
+    ++matched;
+  }
+  if (matched == token.size()) return at - pos;
+  if (at >= text.size()) return 0;
+  PositionSet sets[2];
+  PositionSet* ends = &sets[0];
+  PositionSet* next = &sets[1];
+  ends->add(at);
+  for (char expected : token.substr(matched)) {
+    next->clear();
+    for (std::size_t* from = ends->begin(); from != ends->end(); ++from) {
+      if (*from >= text.size()) continue;
+      if (same_letter(text[*from], expected)) next->add(*from + 1);
+      auto [c, used] = json_escape_at(text, *from);
+      if (used != 0 && same_letter(c, expected)) next->add(*from + used);
+    }
+    if (next->empty()) return 0;
+    next->normalise();
+    std::swap(ends, next);
+  }
+  return *(ends->end() - 1) - pos;
+}
+
+// The run of overlapping spellings of the token that starts with the one at `start` (whose end is
+// `end`): spellings starting inside it that reach further extend it. Returns the end of the run.
+std::size_t run_end(std::string_view text, std::size_t start, std::size_t end, std::string_view token,
+                    TokenSpelling spelling) {
+  for (std::size_t pos = start + 1; pos < end; ++pos) {
+    if (std::size_t length = token_length_at(text, pos, token, spelling)) end = std::max(end, pos + length);
+  }
+  return end;
+}
+
+// One left-to-right pass: each run of overlapping spellings becomes one marker. False when the
+// text holds no spelling (and `out` is left alone).
+bool redact_once(std::string_view text, std::string_view token, TokenSpelling spelling, std::string* out) {
+  std::size_t copied = 0;
+  bool changed = false;
+  for (std::size_t pos = 0; pos < text.size();) {
+    std::size_t length = token_length_at(text, pos, token, spelling);
+    if (length == 0) {
+      ++pos;
+      continue;
+    }
+    if (!changed) {
+      out->clear();
+      out->reserve(text.size());
+      changed = true;
+    }
+    out->append(text.substr(copied, pos - copied));
+    *out += redacted_marker;
+    pos = run_end(text, pos, pos + length, token, spelling);
+    copied = pos;
+  }
+  if (changed) out->append(text.substr(copied));
+  return changed;
+}
+
+// Valid UTF-8 (or invalid bytes as U+FFFD) cut to at most max_snippet_units UTF-16 units.
+std::string cut_to_snippet(std::string_view text) {
+  std::string out;
+  std::size_t units = 0;
+  for (std::size_t pos = 0; pos < text.size();) {
+    std::size_t length = utf8_sequence_length(text, pos);
+    std::size_t cost = length == 4 ? 2 : 1;
+    if (units + cost > max_snippet_units) break;
+    if (length == 0) {
+      out += "\xEF\xBF\xBD";
+      pos += 1;
+    } else {
+      out.append(text.substr(pos, length));
+      pos += length;
+    }
+    units += cost;
+  }
+  return out;
 }
 
 }  // namespace
 
-std::size_t token_length_at(std::string_view text, std::size_t pos, std::string_view token) {
-  if (token.empty()) return 0;
-  std::size_t at = pos;
-  for (char expected : token) {
-    if (at >= text.size()) return 0;
-    auto [c, used] = spelled_char_at(text, at);
-    if (ascii_lower(c) != ascii_lower(expected)) return 0;
-    at += used;
-  }
-  return at - pos;
+std::size_t token_length_at(std::string_view text, std::size_t pos, std::string_view token, TokenSpelling spelling) {
+  if (token.empty() || pos >= text.size()) return 0;
+  return spelling == TokenSpelling::text ? raw_length_at(text, pos, token) : json_source_length_at(text, pos, token);
 }
 
-bool contains_token(std::string_view text, std::string_view token) {
+bool contains_token(std::string_view text, std::string_view token, TokenSpelling spelling) {
   if (token.empty()) return false;
   for (std::size_t pos = 0; pos < text.size(); ++pos) {
-    if (token_length_at(text, pos, token) != 0) return true;
+    if (token_length_at(text, pos, token, spelling) != 0) return true;
   }
   return false;
 }
 
-namespace {
-
-}  // namespace
-
-std::string redact(std::string text, std::string_view token) {
+std::string redact(std::string text, std::string_view token, TokenSpelling spelling) {
   if (token.empty()) return text;
-  // One left-to-right pass that builds a new string: linear in the text for a given token,
-  // however many times the token occurs.
   std::string out;
-  std::size_t copied = 0;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t matched = token_length_at(text, pos, token);
-    if (matched == 0) {
-      ++pos;
-      continue;
-    }
-    if (out.empty()) out.reserve(text.size());
-    out.append(text, copied, pos - copied);
-    out += redacted_marker;
-    pos += matched;
-    copied = pos;
+  for (int round = 0; round < max_redaction_rounds; ++round) {
+    if (!redact_once(text, token, spelling, &out)) return text;
+    text.swap(out);
   }
-  if (copied == 0) return text;
-  out.append(text, copied, std::string::npos);
-  return out;
+  if (contains_token(text, token, spelling)) return std::string(redacted_marker);
+  return text;
+}
+
+void redact_error(Error* error, std::string_view token) {
+  if (token.empty()) return;
+  for (std::string* text : {&error->message, &error->title, &error->detail, &error->additional_information,
+                            &error->cause, &error->status}) {
+    *text = redact(std::move(*text), token);
+  }
 }
 
 std::string body_snippet(std::string_view body, std::string_view token) {
@@ -294,16 +416,17 @@ std::string body_snippet(std::string_view body, std::string_view token) {
   // only the bytes that reach the snippet are read. (Redacting a fixed window first let a body of
   // repeated long tokens reach past the window, whose last, cut token was then not redacted.)
   // The token is ASCII, so it never starts inside a multi-byte UTF-8 sequence.
+  constexpr TokenSpelling spelling = TokenSpelling::json_source;
   std::string out;
   std::size_t units = 0;
   std::size_t pos = 0;
   while (pos < body.size() && units < max_snippet_units) {
-    if (std::size_t matched = token_length_at(body, pos, token)) {
+    if (std::size_t matched = token_length_at(body, pos, token, spelling)) {
       // The marker is ASCII, one unit a character; it is cut like any other text.
       std::size_t take = std::min(redacted_marker.size(), max_snippet_units - units);
       out.append(redacted_marker.substr(0, take));
       units += take;
-      pos += matched;
+      pos = run_end(body, pos, pos + matched, token, spelling);
       continue;
     }
     std::size_t length = utf8_sequence_length(body, pos);
@@ -318,6 +441,9 @@ std::string body_snippet(std::string_view body, std::string_view token) {
     }
     units += cost;
   }
+  // A marker next to the text around it may spell the token again (only with a token that holds
+  // the marker's brackets): redact what is shown once more, and cut again.
+  if (contains_token(out, token, spelling)) out = cut_to_snippet(redact(std::move(out), token, spelling));
   return out;
 }
 
@@ -354,6 +480,9 @@ Error parse_error_response(int http_status, std::string_view body, std::optional
   error.message = "The Prolific API answered HTTP " + std::to_string(http_status) + " " + error.title;
   if (!error.detail.empty()) error.message += ": " + error.detail;
   error.message += " (" + std::string(subject) + ")";
+  // Redacted again as a whole: a token split across title and detail is whole again once they are
+  // joined with ": ".
+  redact_error(&error, token);
   return error;
 }
 

@@ -26,20 +26,43 @@ inline constexpr std::string_view documented_statuses[] = {"UNINITIALISED", "PRO
 /// True for READY and ERROR, the statuses after which a dataset never changes.
 bool is_terminal_status(std::string_view status);
 
-/// Bytes of `text` from `pos` that spell `token`, or 0: ASCII letters in either case (a host name
-/// is lower-cased by URL parsers), and any character also as a JSON escape (\/, \\, \", \uXXXX)
-/// the way a server may have written it. An empty token never matches.
-std::size_t token_length_at(std::string_view text, std::size_t pos, std::string_view token);
+/// What a text is, which decides the spellings of the token looked for in it.
+enum class TokenSpelling {
+  /// Decoded text: a JSON string's value, a header, a message. The token is matched as its bytes,
+  /// ASCII letters in any case (a host name is lower-cased by URL parsers); a backslash is a
+  /// backslash, never the start of an escape.
+  text,
+  /// Bytes that may be JSON source (a response body, as the server sent it): the token's bytes as
+  /// above, and also any of its characters written as a JSON escape (\/, \\, \", \uXXXX below
+  /// U+0080), in any mix. Every raw spelling is still found, whatever escapes the token holds.
+  json_source,
+};
+
+/// Bytes of `text` from `pos` that spell `token` in `spelling`, the longest such spelling; 0 when
+/// none starts there. An empty token never matches.
+std::size_t token_length_at(std::string_view text, std::size_t pos, std::string_view token,
+                            TokenSpelling spelling = TokenSpelling::text);
 
 /// True when `text` holds `token` in any of the spellings of token_length_at.
-bool contains_token(std::string_view text, std::string_view token);
+bool contains_token(std::string_view text, std::string_view token, TokenSpelling spelling = TokenSpelling::text);
 
-/// Replaces every occurrence of `token` in `text`, in any spelling token_length_at matches, by
-/// "[REDACTED]", in one left-to-right pass. An empty token changes nothing.
-std::string redact(std::string text, std::string_view token);
+/// Replaces `token` in `text`, in every spelling token_length_at matches, by "[REDACTED]": each
+/// run of overlapping spellings becomes one marker. Repeated until no spelling is left, so the
+/// marker and the text around it cannot form the token either (after 16 rounds, which only a
+/// token built around the marker's own brackets can need, the whole text becomes the marker).
+/// A token that is itself part of "[REDACTED]" cannot be hidden by it. An empty token changes
+/// nothing. Linear in the text for a given token length, however often the token occurs.
+std::string redact(std::string text, std::string_view token, TokenSpelling spelling = TokenSpelling::text);
+
+/// Redacts every text field of `error` (message, title, detail, additional_information, cause,
+/// status) as decoded text, once the error is fully assembled: a token that a join of several
+/// separately redacted parts (title ": " detail) would spell again is then caught too.
+void redact_error(Error* error, std::string_view token);
 
 /// The first max_snippet_units UTF-16 units of `body`, decoded as UTF-8 with each invalid byte
-/// replaced by U+FFFD, after redaction of `token`. Always valid UTF-8.
+/// replaced by U+FFFD, after redaction of `token` spelled as in JSON source (the body may be JSON
+/// or not: raw spellings are found either way). When the cut text still holds the token (formed
+/// with a marker), it is redacted again and cut again. Always valid UTF-8.
 std::string body_snippet(std::string_view body, std::string_view token);
 
 /// Parses the body of a 2xx answer to `GET .../datasets/{id}/status` (Prolific API reference,

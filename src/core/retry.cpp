@@ -198,10 +198,10 @@ double backoff_delay_ms(int retry_index, double random01) {
 }
 
 double retry_delay_ms(std::optional<double> retry_after_ms, int retry_index, double random01) {
-  if (retry_after_ms && std::isfinite(*retry_after_ms)) {
-    return std::clamp(*retry_after_ms, 0.0, max_retry_after_delay_ms);
-  }
-  return backoff_delay_ms(retry_index, random01);
+  const double backoff = backoff_delay_ms(retry_index, random01);
+  // A value that is not finite is not a usable delay (std::clamp would even hand NaN back).
+  if (!retry_after_ms || !std::isfinite(*retry_after_ms)) return backoff;
+  return std::max(backoff, std::clamp(*retry_after_ms, 0.0, max_retry_after_delay_ms));
 }
 
 double poll_delay_ms(int read_index, double interval_ms, double max_interval_ms, double random01) {

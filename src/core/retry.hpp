@@ -42,8 +42,12 @@ bool is_retryable(const Error& error);
 /// min(8000, 500 × 2^retry_index) × (1 − 0.25 × random01), where random01 is in [0, 1).
 double backoff_delay_ms(int retry_index, double random01);
 
-/// The delay before a retry, in ms: the server's Retry-After when it sent one, clamped to
-/// 0…60000, else backoff_delay_ms(retry_index, random01).
+/// The delay before retry number `retry_index` (0 for the first retry), in ms: the larger of
+/// backoff_delay_ms(retry_index, random01) and the server's Retry-After (`retry_after_ms`, as
+/// parse_retry_after read it; nothing when absent or garbled) clamped to 0…60000. The backoff is
+/// a floor: a server asking for less (`Retry-After: 0`, a date in the past) is not polled faster
+/// than the backoff schedule (DESIGN.md, "Retries"). The one delay computation of every retry:
+/// single reads, waits, lifecycle calls and watches all take their delays from here.
 double retry_delay_ms(std::optional<double> retry_after_ms, int retry_index, double random01);
 
 /// The delay before waitForDataset's read number `read_index + 1`, in ms: `interval_ms` before the

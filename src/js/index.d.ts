@@ -189,9 +189,10 @@ export type DatasetStatusesEntry = DatasetStatusResult | DatasetStatusFailure;
  * `GET {baseUrl}/api/v1/data-collection/datasets/{datasetId}/status` (Prolific API reference).
  *
  * Network errors, attempt timeouts and HTTP 408, 429, 500, 502, 503 and 504 are retried up to
- * `maxRetries` times, after the server's `Retry-After` when it sent a valid one (delay-seconds or
- * an HTTP-date, RFC 9110 §10.2.3 and §5.6.7, clamped to 0…60 s), else after an exponential backoff
- * from 500 ms, doubling, capped at 8 s, less up to 25 % jitter.
+ * `maxRetries` times, after an exponential backoff from 500 ms, doubling, capped at 8 s, less up to
+ * 25 % jitter, or after the server's `Retry-After` when it sent a valid one asking for longer
+ * (delay-seconds or an HTTP-date, RFC 9110 §10.2.3 and §5.6.7, clamped to 0…60 s). The backoff is
+ * a floor: `Retry-After: 0` never makes a retry come sooner.
  *
  * @param datasetId - the dataset's id; sent percent-encoded as one path segment. Not empty, not
  *   `.` or `..`, at most 1024 bytes.

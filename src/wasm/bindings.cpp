@@ -454,10 +454,13 @@ val heap_stats() {
   return stats;
 }
 
-/// Replaces `token`, in every spelling the core recognises (raw, JSON escapes, any letter case),
-/// by "[REDACTED]" in `text` (see prolific::redact). For servers that forward API answers, such as
-/// the dev server, so they redact exactly as the library does.
-std::string redact_text(std::string text, std::string token) { return redact(std::move(text), token); }
+/// Replaces `token` by "[REDACTED]" in `text`, which may be JSON source or plain text: raw in any
+/// letter case, and with any of its characters as a JSON escape (see prolific::redact,
+/// TokenSpelling::json_source). For servers that forward API answers, such as the dev server, so
+/// they redact exactly as the library does.
+std::string redact_text(std::string text, std::string token) {
+  return redact(std::move(text), token, TokenSpelling::json_source);
+}
 
 EMSCRIPTEN_BINDINGS(prolific_dataset_status) {
   set_fetch_listener(on_fetch_result);

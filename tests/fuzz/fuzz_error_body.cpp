@@ -4,30 +4,37 @@
 // Input layout (seeds in tests/fuzz/corpus/error_body/), byte 0 bit 7 picks the mode:
 //
 // Mode 0 (bit 7 clear), parse_error_response:
-//   byte 0  bits 0-4 HTTP status (index into `statuses`), bits 5-6 token (fuzz::tokens)
-//   byte 1  bits 0-3 token pieces to splice into the body, bits 4-5 piece kind, bits 6-7 Retry-After
+//   byte 0  bits 0-4 HTTP status (index into `statuses`), bits 5-6 token (low bits of an index
+//           into fuzz::tokens)
+//   byte 1  bits 0-2 token pieces to splice into the body, bit 3 high bit of the token index,
+//           bits 4-5 piece kind, bits 6-7 Retry-After
 //   byte 2  bits 0-2 dataset id (index into `dataset_ids`), bits 3-7 splice seed
 //   rest    the body
 //
 // Mode 1 (bit 7 set), StatusOperation:
-//   byte 0  bits 0-1 max_retries, bit 2 wait options, bits 3-4 base URL and token (`setups`),
-//           bit 5 timeout_ms 0 (no limit) instead of 30000, bit 6 short wait deadline (5 s)
-//   byte 1  jitter seed
+//   byte 0  bits 0-1 max_retries, bit 2 wait options, bits 3-4 base URL and token (low bits of
+//           an index into `setups`), bit 5 timeout_ms 0 (no limit) instead of 30000, bit 6 short
+//           wait deadline (5 s)
+//   byte 1  jitter seed; bit 0 is also the high bit of the `setups` index
 //   byte 2  bits 0-2 dataset id, bits 3-5 request kind: 2 import status, 3 create dataset,
 //           4 upload URL, 5 upload, 6 dataset (with its import jobs), others the dataset status
 //   then one step per send, until the bytes run out:
 //     s      bits 0-1 transport kind (response, network_error, timeout, body_too_large),
 //            bits 2-4 clock advance (index into `advances`), bits 5-7 Retry-After (`retry_after_header`)
 //     c      response/body_too_large: bits 0-4 HTTP status, bits 5-7 body template (`body_from`);
-//            network_error: bits 0-1 cause (index into `causes`)
+//            network_error: bits 0-1 cause (`cause_of`, the token echoed in some)
 //     n      response/body_too_large: body length, then n bytes fed to the template
 //
 // Invariants: every text of an Error (title, detail, additional_information, message,
-// body_snippet, cause) is valid UTF-8 and never holds the token; the title is never empty; the
+// body_snippet, cause) is valid UTF-8 and never holds the token (in any letter case; the snippet
+// in no JSON spelling either, and the message not even when title and detail join into the
+// token); the title is never empty; the
 // cuts hold (title <= 500 bytes + "…", detail <= 2000 + "…"); title, string details and
 // error_code match a reference read of the body with nlohmann/json (error_code only when it is a
 // JavaScript safe integer). The operation never sends more than max_retries + 1 times for one
-// read, never asks for a negative, non-finite or past-the-deadline delay or timeout, reports
+// read, never asks for a negative, non-finite or past-the-deadline delay or timeout, never waits
+// less than the backoff before a retry (whatever Retry-After says, unless the deadline is nearer),
+// reports
 // reads 1, 2, 3..., finishes a wait only with a terminal status, a dataset_processing error or a
 // final error, retries non-idempotent calls only when the server asks, and its JSON results are
 // valid JSON whose strings are valid UTF-8 without the token (an import job's reason redacted
@@ -163,6 +170,7 @@ void check_error_texts(const Error& error, std::string_view token) {
   check_text(error.detail, token);
   check_text(error.additional_information, token);
   check_text(error.body_snippet, token);
+  FUZZ_CHECK(!fuzz::contains_spelling(error.body_snippet, token, true));
   check_text(error.cause, token);
   check_text(error.status, token);
   FUZZ_CHECK(fuzz::utf16_units(error.body_snippet) <= prolific::max_snippet_units);
@@ -171,16 +179,22 @@ void check_error_texts(const Error& error, std::string_view token) {
 void run_parse_error_response(const std::uint8_t* data, std::size_t size) {
   if (size < 3) return;
   const int http_status = statuses[data[0] & 31];
-  const std::string_view token = fuzz::tokens[(data[0] >> 5) & 3];
+  const std::string_view token = fuzz::tokens[((data[0] >> 5) & 3) | ((data[1] & 8) >> 1)];
   const std::string piece = fuzz::token_piece(token, (data[1] >> 4) & 3);
   static const std::optional<double> retry_afters[4] = {std::nullopt, 0.0, 1500.0,
                                                        std::numeric_limits<double>::infinity()};
   const std::optional<double> retry_after = retry_afters[data[1] >> 6];
   const std::string& dataset_id = dataset_ids[data[2] & 7];
   const std::string body = fuzz::splice(std::string(reinterpret_cast<const char*>(data + 3), size - 3), piece,
-                                        data[1] & 15, data[2] >> 3);
+                                        data[1] & 7, data[2] >> 3);
 
-  for (std::string_view used_token : {token, std::string_view()}) {
+  // Read once with nlohmann/json: the reference for both tokens. Without a token (nothing
+  // redacted) only the inputs without spliced pieces are read again: the rest is the same.
+  const ExpectedFields expected = expected_fields(body);
+  const int token_runs = (data[1] & 7) == 0 ? 2 : 1;
+  const std::string_view used_tokens[2] = {token, std::string_view()};
+  for (int run = 0; run < token_runs; ++run) {
+    const std::string_view used_token = used_tokens[run];
     const std::string subject = "dataset " + prolific::quote_dataset_id(dataset_id);
     Error error = prolific::parse_error_response(http_status, body, retry_after, used_token, subject);
     FUZZ_CHECK(error.kind == ErrorKind::api);
@@ -197,7 +211,6 @@ void run_parse_error_response(const std::uint8_t* data, std::size_t size) {
                error.message.compare(error.message.size() - subject.size() - 2, std::string::npos,
                                      "(" + subject + ")") == 0);
 
-    ExpectedFields expected = expected_fields(body);
     if (!expected.known) continue;
     std::string title = expected.title.empty() ? prolific::reason_phrase(http_status) : expected.title;
     FUZZ_CHECK(error.title == reference_truncate(fuzz::reference_redact(title, used_token), max_title_bytes));
@@ -215,18 +228,28 @@ struct Setup {
   const char* base_url;
   std::optional<std::string_view> token;
 };
-const Setup setups[4] = {
+const Setup setups[8] = {
     {"http://127.0.0.1:9999", std::nullopt},
     {"http://localhost:8080/prefix", fuzz::tokens[0]},
     {"https://api.prolific.com", fuzz::tokens[1]},
     {"https://[::1]/p/", fuzz::tokens[2]},
+    {"http://127.0.0.1:9999", fuzz::tokens[4]},
+    {"https://api.prolific.com", fuzz::tokens[5]},
+    {"http://localhost:8080/prefix", fuzz::tokens[6]},
+    {"https://[::1]/p/", fuzz::tokens[7]},
 };
 
 constexpr double advances[8] = {0, 1, 10, 500, 2000, 30000, 60000, 1e6};
 
-const char* const causes[4] = {"", "ECONNREFUSED", "TypeError: Failed to fetch with Token TOKEN-abc/123",
-                               ("reset by peer tok_9/Zz-LongSecret0123456789abcdefghijklmnopqrstuvwxyz/0123456789-ABCDEFGHIJ "
-                                "ab/cd \xC3\xA9")};
+// What a runtime may report, the token echoed in it.
+std::string cause_of(unsigned choice, std::string_view token) {
+  switch (choice & 3) {
+    case 0: return "";
+    case 1: return "ECONNREFUSED";
+    case 2: return "TypeError: Failed to fetch with Token " + std::string(token);
+    default: return "reset by peer " + std::string(token) + " " + fuzz::json_escaped(token) + " \xC3\xA9";
+  }
+}
 
 std::string imf_date(double epoch_ms) {
   std::time_t seconds = static_cast<std::time_t>(std::floor(epoch_ms / 1000));
@@ -415,7 +438,7 @@ void run_operation(const std::uint8_t* data, std::size_t size) {
   using prolific::RequestKind;
   if (size < 3) return;
   const int max_retries = data[0] & 3;
-  const Setup& setup = setups[(data[0] >> 3) & 3];
+  const Setup& setup = setups[((data[0] >> 3) & 3) | ((data[1] & 1) << 2)];
   const std::string_view token = setup.token.value_or("");
   const std::string& dataset_id = dataset_ids[data[2] & 7];
 
@@ -495,8 +518,15 @@ void run_operation(const std::uint8_t* data, std::size_t size) {
     if (action.type == Action::Type::sleep) {
       FUZZ_CHECK(std::isfinite(action.delay_ms) && action.delay_ms >= 0);
       FUZZ_CHECK(action.delay_ms <= remaining);
-      if (!action.report) FUZZ_CHECK(action.delay_ms <= prolific::max_retry_after_delay_ms);
-      else FUZZ_CHECK(action.delay_ms <= wait_options->max_interval_ms);
+      if (!action.report) {
+        FUZZ_CHECK(action.delay_ms <= prolific::max_retry_after_delay_ms);
+        // The retry floor: never sooner than the backoff (at its largest jitter), whatever
+        // Retry-After asked for, unless the wait's deadline comes first.
+        FUZZ_CHECK(sends >= 1);
+        FUZZ_CHECK(action.delay_ms >= std::min(remaining, prolific::backoff_delay_ms(sends - 1, 1.0)));
+      } else {
+        FUZZ_CHECK(action.delay_ms <= wait_options->max_interval_ms);
+      }
       now += action.delay_ms;
       action = operation.on_timer(now);
       continue;
@@ -522,7 +552,7 @@ void run_operation(const std::uint8_t* data, std::size_t size) {
     result.headers = retry_after_header(s >> 5, result.wall_clock_ms);
     unsigned c = script.byte();
     if (result.kind == TransportResult::Kind::network_error) {
-      result.cause = causes[c & 3];
+      result.cause = cause_of(c, token);
     } else if (result.kind != TransportResult::Kind::timeout) {
       result.http_status = statuses[c & 31];
       result.body = body_from(c >> 5, script.bytes(script.byte()), token);

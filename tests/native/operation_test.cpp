@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "operation.hpp"
+#include "retry.hpp"
 
 using namespace prolific;
 
@@ -262,4 +266,93 @@ TEST(Operation, AStatusOutsideHttpIsANetworkError) {
     ASSERT_TRUE(done.error.has_value()) << status;
     EXPECT_EQ(done.error->kind, ErrorKind::network) << status;
   }
+}
+
+// ---- The retry floor: a server asking for less than the backoff gets the backoff ----
+
+namespace {
+
+// Drives `operation` against a server that always answers 429 with `retry_after` for `span_ms`
+// of made-up time; returns the sleeps asked for between sends.
+std::vector<double> always_throttled(StatusOperation& operation, const std::string& retry_after, double span_ms) {
+  std::vector<double> delays;
+  double now = 0;
+  Action action = operation.start(now);
+  // Bounded: without a floor, a zero delay would never move the clock on.
+  while (action.type == Action::Type::send && now <= span_ms && delays.size() < 1000) {
+    TransportResult answer = response(429, R"({"detail":"Request was throttled."})", retry_after);
+    answer.wall_clock_ms = 1.7e12 + now;
+    action = operation.on_transport_result(answer, now);
+    if (action.type != Action::Type::sleep) break;
+    delays.push_back(action.delay_ms);
+    now += action.delay_ms;
+    action = operation.on_timer(now);
+  }
+  return delays;
+}
+
+}  // namespace
+
+TEST(RetryFloor, SingleReadsTakeTheBackoffDelaysWhenTheServerAsksForNone) {
+  for (const std::string header : {"Retry-After: 0\r\n", "Retry-After: Thu, 01 Jan 1970 00:00:00 GMT\r\n"}) {
+    StatusOperation operation = make(std::nullopt, 2);
+    std::vector<double> delays = always_throttled(operation, header, 1e9);
+    ASSERT_EQ(delays.size(), 2u) << header;
+    EXPECT_GE(delays[0], 375.0) << header;   // 500 ms × (1 − 0.25 jitter) at least
+    EXPECT_GE(delays[1], 750.0) << header;   // 1000 ms × (1 − 0.25 jitter) at least
+  }
+}
+
+TEST(RetryFloor, WaitsSendNoMoreThanTheBackoffScheduleAllows) {
+  WaitOptions wait;
+  wait.deadline_ms = 5000;
+  StatusOperation operation = make(wait, 2);
+  std::vector<double> delays = always_throttled(operation, "Retry-After: 0\r\n", 1e9);
+  // Backoff from 500 ms ×2 with at most 25 % jitter off: sends at 0, ≥375, ≥1125, ≥2625 ms, then
+  // the deadline at 5000 ms is passed before a fifth: at most 4 sleeps (the last cut short).
+  EXPECT_LE(delays.size(), 4u);
+  for (std::size_t i = 0; i + 1 < delays.size(); ++i) EXPECT_GE(delays[i], backoff_delay_ms(static_cast<int>(i), 1.0));
+}
+
+TEST(RetryFloor, LifecycleCallsGetItToo) {
+  ClientOptions options = proxy_options(3);
+  auto request = build_status_request("ds-1", options);
+  ASSERT_TRUE(request.ok());
+  for (RequestKind kind : {RequestKind::create_dataset, RequestKind::upload_url, RequestKind::dataset}) {
+    StatusOperation operation =
+        StatusOperation::for_request(kind, request.value(), "ds-1", "dataset \"ds-1\"", "tok", 3, std::nullopt, 7);
+    std::vector<double> delays = always_throttled(operation, "Retry-After: 0\r\n", 1e9);
+    ASSERT_EQ(delays.size(), 3u);
+    for (std::size_t i = 0; i < delays.size(); ++i) {
+      EXPECT_GE(delays[i], backoff_delay_ms(static_cast<int>(i), 1.0));
+    }
+  }
+}
+
+TEST(RetryFloor, TheReportedRetryAfterIsWhatTheServerAskedFor) {
+  StatusOperation operation = make(std::nullopt, 1);
+  operation.start(0);
+  Action sleep = operation.on_transport_result(response(429, "", "Retry-After: 0\r\n"), 1);
+  ASSERT_EQ(sleep.type, Action::Type::sleep);
+  EXPECT_GE(sleep.delay_ms, 375.0);
+  operation.on_timer(1 + sleep.delay_ms);
+  Action done = operation.on_transport_result(response(429, "", "Retry-After: 0\r\n"), 2 + sleep.delay_ms);
+  ASSERT_TRUE(done.error.has_value());
+  EXPECT_EQ(done.error->retry_after_ms, 0.0);
+}
+
+TEST(RetryFloor, ARetryThatTheBackoffPutsPastTheDeadlineIsNotSent) {
+  // The sleep is cut to the deadline; a timer that fires a little early must not lead to one more
+  // request with almost no time left.
+  WaitOptions wait;
+  wait.deadline_ms = 1000;
+  StatusOperation operation = make(wait, 2);
+  operation.start(0);
+  Action first = operation.on_transport_result(response(429, "", "Retry-After: 0\r\n"), 900);
+  ASSERT_EQ(first.type, Action::Type::sleep);
+  EXPECT_EQ(first.delay_ms, 100);  // the backoff (≥375 ms) cut to what is left
+  Action next = operation.on_timer(999);
+  ASSERT_EQ(next.type, Action::Type::finish);
+  ASSERT_TRUE(next.error.has_value());
+  EXPECT_EQ(next.error->kind, ErrorKind::timeout);
 }

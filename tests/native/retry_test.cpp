@@ -2,6 +2,8 @@
 
 #include "retry.hpp"
 
+#include <limits>
+
 using namespace prolific;
 
 namespace {
@@ -69,11 +71,27 @@ TEST(Backoff, DoublesWithJitterAndCaps) {
   EXPECT_DOUBLE_EQ(backoff_delay_ms(0, 0.999999), 500.0 * (1 - 0.25 * 0.999999));
 }
 
-TEST(Backoff, RetryAfterWinsAndIsClamped) {
-  EXPECT_EQ(retry_delay_ms(1500.0, 3, 0.5), 1500.0);
+TEST(Backoff, RetryAfterAboveTheBackoffWinsAndIsClamped) {
+  EXPECT_EQ(retry_delay_ms(1500.0, 0, 0.5), 1500.0);
   EXPECT_EQ(retry_delay_ms(3600000.0, 0, 0.5), 60000.0);
-  EXPECT_EQ(retry_delay_ms(0.0, 0, 0.5), 0.0);
+  EXPECT_EQ(retry_delay_ms(3600000.0, 30, 0.0), 60000.0);
   EXPECT_EQ(retry_delay_ms(std::nullopt, 0, 0.0), 500.0);
+  EXPECT_EQ(retry_delay_ms(std::numeric_limits<double>::quiet_NaN(), 1, 0.0), 1000.0);
+}
+
+TEST(Backoff, IsTheFloorWhateverTheServerAsksFor) {
+  // Retry-After: 0 or a date in the past (parse_retry_after gives 0) must not make the client
+  // poll a server that answers 429/503 at full speed: the backoff's own delay is the floor.
+  for (int retry = 0; retry < 12; ++retry) {
+    for (double random01 : {0.0, 0.5, 0.999}) {
+      const double backoff = backoff_delay_ms(retry, random01);
+      EXPECT_EQ(retry_delay_ms(0.0, retry, random01), backoff) << retry;
+      EXPECT_EQ(retry_delay_ms(-5.0, retry, random01), backoff) << retry;
+      EXPECT_EQ(retry_delay_ms(backoff / 2, retry, random01), backoff) << retry;
+      EXPECT_GE(retry_delay_ms(1.0, retry, random01), 375.0) << retry;
+    }
+  }
+  EXPECT_EQ(retry_delay_ms(1500.0, 3, 0.5), 3500.0);  // 4000 × (1 − 0.125) is more than asked
 }
 
 TEST(PollDelay, GrowsByHalfNeverAboveTheMaximum) {
