@@ -327,7 +327,8 @@ test('demo datasets reach READY and ERROR with Watch on; Watch turns itself off'
   await noInlineStyles(page);
   assert.deepEqual(issues.pageErrors, []);
   assert.deepEqual(issues.console, []);
-  assert.deepEqual(issues.failedRequests, []);
+  // Removing demo-new may abort its read in flight on purpose; no other request may fail.
+  assert.deepEqual(issues.failedRequests.filter((line) => !/\/demo-new\/status net::ERR_ABORTED$/.test(line)), []);
 });
 
 test('a shared link with more ids than the list holds says what it skipped', { timeout: 60_000 }, async () => {
