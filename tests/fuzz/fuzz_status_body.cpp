@@ -71,7 +71,7 @@ bool check_status_body(int http_status, std::string_view body, std::string_view 
   FUZZ_CHECK(result.ok() == expected_ok);
   if (result.ok()) {
     FUZZ_CHECK(result.value().has_value() == !expected.empty());
-    if (!result.value()) return;
+    if (!result.value()) return true;
     const std::string& status = *result.value();
     FUZZ_CHECK(!status.empty());
     FUZZ_CHECK(fuzz::valid_utf8(status));
