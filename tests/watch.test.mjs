@@ -132,6 +132,21 @@ describe('watchDatasets', () => {
     assert.ok(v4Updates.every((u) => u.status === null));
   });
 
+  test('a V4 dataset listing more import jobs than a read keeps is not finished while one is unfinished', async () => {
+    server.reset();
+    const complete = Array.from({ length: 1000 }, (_, i) => importJob('big', `c${i}`, 'complete'));
+    server.setPlan((id, read) => {
+      if (read.kind === 'status') return { body: { status: null } };
+      if (read.kind === 'dataset') return { body: v4Dataset(id, [...complete, importJob(id, 'late', 'processing')]) };
+      return { body: importJob(id, read.importId, read.count >= 2 ? 'failed' : 'processing') };
+    });
+    const [result] = await watchDatasets(['big'], { ...options, ...fast });
+    assert.equal(result.status, null, JSON.stringify(result.error?.message));
+    const late = result.imports.find((job) => job.importId === 'late');
+    assert.equal(late?.status, 'failed', 'the unfinished job past the first 1,000 is kept and waited for');
+    assert.equal(server.requests.filter((r) => r.path.endsWith('/imports/late')).length, 3);
+  });
+
   test('transient failures are retried until the deadline; permanent ones finish that dataset only', async () => {
     server.reset();
     server.setPlan((id, read) => {

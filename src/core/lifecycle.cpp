@@ -1,6 +1,8 @@
 #include "lifecycle.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "json_reading.hpp"
 #include "response.hpp"
@@ -210,6 +212,18 @@ Result<json> read_dataset(int http_status, std::string_view body, std::string_vi
   return out;
 }
 
+// How much a listed import job matters to a wait, most first: 0 unfinished (or an unknown status),
+// 1 failed or pending_schema, 2 partial, 3 complete, 4 not an import job.
+int import_rank(const json& job) {
+  if (!job.is_object()) return 4;
+  auto status = job.find("status");
+  if (status == job.end() || !status->is_string()) return 4;
+  const std::string& text = status->get_ref<const std::string&>();
+  if (!is_terminal_import_status(text)) return 0;
+  if (text == "failed" || text == "pending_schema") return 1;
+  return text == "partial" ? 2 : 3;
+}
+
 // An import job object (from a dataset's `imports`) in the shape of parse_import_status.
 std::optional<json> read_import_job(const json& job, std::string_view token) {
   if (!job.is_object()) return std::nullopt;
@@ -239,12 +253,24 @@ Result<std::string> parse_dataset(int http_status, std::string_view body, std::s
   Result<json> dataset = read_dataset(http_status, body, token, "a dataset", &source);
   if (!dataset.ok()) return dataset.error();
   if (auto jobs = source.find("imports"); jobs != source.end() && jobs->is_array()) {
+    // Past max_listed_imports, the jobs that decide a wait are kept first: unfinished ones, then
+    // failed or pending_schema, then partial, then complete. A cut list then never makes a watch
+    // finish early or hides a failure. The kept jobs stay in the API's order.
+    std::vector<std::size_t> order(jobs->size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    if (order.size() > max_listed_imports) {
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return import_rank((*jobs)[a]) < import_rank((*jobs)[b]);
+      });
+      order.resize(max_listed_imports);
+      std::sort(order.begin(), order.end());
+    }
     json list = json::array();
-    for (const json& job : *jobs) {
-      if (list.size() >= 1000) break;
-      if (auto read = read_import_job(job, token)) list.push_back(std::move(*read));
+    for (std::size_t index : order) {
+      if (auto read = read_import_job((*jobs)[index], token)) list.push_back(std::move(*read));
     }
     dataset.value()["imports"] = std::move(list);
+    if (jobs->size() > order.size()) dataset.value()["omittedImportCount"] = jobs->size() - order.size();
   }
   return dump(dataset.value());
 }

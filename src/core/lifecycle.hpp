@@ -3,6 +3,7 @@
 // jobs. Requests are built and answers read here; StatusOperation drives them.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,10 +64,15 @@ bool is_terminal_import_status(std::string_view status);
 /// Errors (invalid_response): not JSON, not an object, no non-empty string `id`.
 Result<std::string> parse_created_dataset(int http_status, std::string_view body, std::string_view token);
 
+/// Import jobs a dataset read keeps, at most (parse_dataset).
+constexpr std::size_t max_listed_imports = 1000;
+
 /// Reads a dataset (docs/openapi `Dataset`) into JSON text: the fields of parse_created_dataset
 /// plus "totalDatapointCount"? and, when the API lists them (V4), "imports": [import job as
-/// parse_import_status, each with its "importId"] (at most 1000; entries that are not import jobs
-/// are skipped).
+/// parse_import_status, each with its "importId"] (entries that are not import jobs are skipped).
+/// At most max_listed_imports jobs are kept; past that the unfinished ones are kept first, then
+/// failed or pending_schema, then partial, then complete (so a cut list never ends a wait early
+/// or hides a failure), in the API's order, and "omittedImportCount" says how many were left out.
 /// Errors (invalid_response): as parse_created_dataset.
 Result<std::string> parse_dataset(int http_status, std::string_view body, std::string_view token);
 

@@ -433,8 +433,13 @@ export interface CreatedDataset {
 
 /** A dataset as {@link getDataset} returns it. */
 export interface Dataset extends CreatedDataset {
-  /** A V4 dataset's import jobs (at most 1000). */
+  /**
+   * A V4 dataset's import jobs, in the API's order (at most 1000; past that, the unfinished ones
+   * are kept first, then failed or pending_schema, then partial, then complete).
+   */
   imports?: DatasetImport[];
+  /** How many listed import jobs were left out of `imports` (present only when some were). */
+  omittedImportCount?: number;
 }
 
 /**

@@ -272,6 +272,27 @@ TEST(ParseDataset, ReadsV4ImportJobs) {
   EXPECT_FALSE(parse_dataset(200, R"({"imports":[]})", "").ok());
 }
 
+TEST(ParseDataset, ACutListKeepsTheJobsThatDecideAWait) {
+  // 1,000 complete jobs listed before an unfinished one and a failed one: a list cut in the API's
+  // order would end a watch at once and hide the failure.
+  std::string body = R"({"id":"d","name":"n","status":null,"imports":[)";
+  for (int i = 0; i < 1000; ++i) body += R"({"import_id":"c)" + std::to_string(i) + R"(","status":"complete"},)";
+  body += R"({"import_id":"late","status":"processing"},{"import_id":"bad","status":"failed"},{"import_id":"p","status":"partial"}]})";
+  auto dataset = parse_dataset(200, body, "");
+  ASSERT_TRUE(dataset.ok());
+  json value = json::parse(dataset.value());
+  ASSERT_EQ(value["imports"].size(), max_listed_imports);
+  EXPECT_EQ(value["omittedImportCount"], 3);
+  const json& kept = value["imports"];
+  // The API's order is kept: the 997 complete jobs first, then the three that matter.
+  EXPECT_EQ(kept[996]["importId"], "c996");
+  EXPECT_EQ(kept[997]["importId"], "late");
+  EXPECT_EQ(kept[998]["importId"], "bad");
+  EXPECT_EQ(kept[999]["importId"], "p");
+  auto short_list = json::parse(parse_dataset(200, R"({"id":"d","name":"n","imports":[{"import_id":"a","status":"complete"}]})", "").value());
+  EXPECT_FALSE(short_list.contains("omittedImportCount"));
+}
+
 TEST(Dataset, ImportJobsThatGrowPastTheBodyLimitWhenRedactedDoNotAbort) {
   // Found while extending fuzz_error_body to the lifecycle answers (too large for the fuzzer's
   // inputs): with a short token, redaction ("tok" -> "[REDACTED]") and JSON escaping made one
