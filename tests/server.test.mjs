@@ -38,6 +38,7 @@ async function startEchoUpstream() {
     if (id === 'gzip') send('gzip', gzipSync(body));
     else if (id === 'br') send('br', brotliCompressSync(body));
     else if (id === 'compress') send('compress', body);
+    else if (id === 'utf16') send(null, Buffer.from(body.toString('utf8'), 'utf16le'));
     else if (id === 'slow') setTimeout(() => send(null, body), 300);
     else send(null, body);
   });
@@ -195,6 +196,18 @@ describe('serve: the token', () => {
       assert.equal(answer.status, 502);
       assert.match(JSON.parse(answer.body).error.detail, /content encoding/);
       assert.ok(!answer.body.includes(TOKEN));
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('an upstream answer in UTF-16 (the token between NUL bytes, where redaction cannot see it) is a 502', async () => {
+    const server = await startServeProcess(['--port', '0'], { env: serverEnv({ PROLIFIC_TOKEN: TOKEN, PROLIFIC_URL: upstream.url }) });
+    try {
+      const answer = await get(server.port, STATUS('utf16'), { Host: `127.0.0.1:${server.port}` });
+      assert.equal(answer.status, 502);
+      assert.match(JSON.parse(answer.body).error.detail, /not UTF-8/);
+      assert.ok(!answer.body.replaceAll('\0', '').includes(TOKEN));
     } finally {
       await server.stop();
     }

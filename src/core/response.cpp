@@ -417,6 +417,7 @@ std::string body_snippet(std::string_view body, std::string_view token) {
   // repeated long tokens reach past the window, whose last, cut token was then not redacted.)
   // The token is ASCII, so it never starts inside a multi-byte UTF-8 sequence.
   constexpr TokenSpelling spelling = TokenSpelling::json_source;
+  if (body.find('\0') != std::string_view::npos) return std::string();
   std::string out;
   std::size_t units = 0;
   std::size_t pos = 0;

@@ -62,7 +62,9 @@ void redact_error(Error* error, std::string_view token);
 /// The first max_snippet_units UTF-16 units of `body`, decoded as UTF-8 with each invalid byte
 /// replaced by U+FFFD, after redaction of `token` spelled as in JSON source (the body may be JSON
 /// or not: raw spellings are found either way). When the cut text still holds the token (formed
-/// with a marker), it is redacted again and cut again. Always valid UTF-8.
+/// with a marker), it is redacted again and cut again. Always valid UTF-8. A body holding a NUL
+/// byte (UTF-16 or UTF-32 text, binary data) gives "": redaction matches the token's bytes, which
+/// such encodings interleave with NULs, so none of it is shown.
 std::string body_snippet(std::string_view body, std::string_view token);
 
 /// Parses the body of a 2xx answer to `GET .../datasets/{id}/status` (Prolific API reference,

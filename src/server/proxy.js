@@ -117,9 +117,12 @@ async function decodeBody(body, encoding) {
 /**
  * The answer with the token replaced by "[REDACTED]" in its body and kept headers, in every
  * spelling the library itself redacts (the same core code, through the WebAssembly module). Bytes
- * are carried as latin1 text, so a body that is not UTF-8 passes unchanged.
+ * are carried as latin1 text; a body holding a NUL byte (UTF-16, UTF-32, binary) becomes a 502.
  */
 async function redactAnswer(status, body, upstreamHeaders, token) {
+  // UTF-16 or UTF-32 text (or binary data) interleaves the token's bytes with NULs, where
+  // redaction cannot see it: such an answer is not forwarded.
+  if (body.includes(0)) return errorAnswer(502, 'Bad Gateway', 'Upstream answer is not UTF-8 text.');
   const module = await loadModuleForDiagnostics();
   const headers = {};
   for (const name of ['content-type', 'retry-after']) {

@@ -261,6 +261,7 @@ FUZZ_REFERENCE inline std::string reference_cut(std::string_view text, std::size
 /// over the WHOLE body, decoded and cut; when the cut text still spells the token, redacted again
 /// (to the end) and cut again.
 FUZZ_REFERENCE inline std::string reference_snippet(std::string_view body, std::string_view token, std::size_t max_units) {
+  if (body.find('\0') != std::string_view::npos) return std::string();  // UTF-16/32 or binary: not shown
   std::string out = reference_cut(token.empty() ? std::string(body) : reference_redact_round(body, token, true), max_units);
   if (!token.empty() && contains_spelling(out, token, true)) out = reference_cut(reference_redact(out, token, true), max_units);
   return out;

@@ -75,6 +75,21 @@ TEST(StatusBody, SnippetIsShortValidAndRedacted) {
   EXPECT_EQ(invalid_utf8.error().body_snippet, "\xEF\xBF\xBD\xEF\xBF\xBD{");
 }
 
+TEST(Snippet, ABodyWithNulBytesIsNotShown) {
+  // The token in UTF-16LE: its bytes interleaved with NULs, where redaction cannot match it.
+  const std::string token = "tokU16abcdef012345";
+  std::string utf16;
+  for (char c : "{\"echo\":\"Token " + token + "\"}") {
+    utf16 += c;
+    utf16 += '\0';
+  }
+  EXPECT_EQ(body_snippet(utf16, token), "");
+  auto status = parse_status_body(200, utf16, token);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().body_snippet, "");
+  EXPECT_EQ(parse_error_response(500, utf16, std::nullopt, token, "x").body_snippet, "");
+}
+
 TEST(Snippet, CountsUtf16Units) {
   std::string emoji = "\xF0\x9F\x98\x80";  // U+1F600, two UTF-16 units
   std::string body;
