@@ -103,7 +103,7 @@ function checkRecords(extension, text) {
  * @param {(ms: number, fn: () => void) => unknown} settings.later a timer the mock cancels on close
  * @param {(res: http.ServerResponse, status: number, body: unknown) => void} settings.sendJson
  * @param {(res: http.ServerResponse, status: number, fields: object) => void} settings.sendError
- * @returns {Promise<{ handle: Function, datasetStatus: Function, uploadServerUrl: string,
+ * @returns {Promise<{ handle: Function, addFixedV4Dataset: Function, uploadServerUrl: string,
  *   uploads: object[], tokenLeaks: object[], reset: Function, close: () => Promise<void> }>}
  */
 export async function createLifecycle({ timeScale, later, sendJson, sendError }) {
@@ -230,28 +230,71 @@ export async function createLifecycle({ timeScale, later, sendJson, sendError })
       sendError(res, 400, { title: 'Invalid request', detail: problems });
       return;
     }
-    const v4 = input.schema !== undefined;
+    const dataset = addDataset({ name: input.name, workspaceId: input.workspace_id, schema: input.schema });
+    sendJson(res, 201, publicDataset(dataset));
+  }
+
+  /**
+   * Creates a dataset (V4 when `schema` is given) as POST …/datasets does.
+   * @param {{ id?: string, name: string, workspaceId: string, schema?: object, fixed?: boolean }} fields
+   *   `id` defaults to a random UUID; `fixed` marks a ready-made dataset of the mock (its /status
+   *   is answered by its scenario, and it takes no upload)
+   * @returns {object} the stored dataset
+   */
+  function addDataset({ id = randomUUID(), name, workspaceId, schema, fixed = false }) {
+    const v4 = schema !== undefined;
     const dataset = {
-      id: randomUUID(),
-      name: input.name,
-      workspace_id: input.workspace_id,
+      id,
+      name,
+      workspace_id: workspaceId,
       created_at: new Date().toISOString(),
       created_by: CREATED_BY,
       total_datapoint_count: 0,
       schema_version: v4 ? 4 : 3,
       // V4 datasets have no status of their own: their progress lives in their import jobs.
       status: v4 ? null : 'UNINITIALISED',
-      ...(v4 ? { schema: input.schema } : {}),
-      schemaIsEmpty: v4 && Object.keys(input.schema).length === 0,
+      ...(v4 ? { schema } : {}),
+      schemaIsEmpty: v4 && Object.keys(schema).length === 0,
       importIds: [],
       records: new Set(),
+      fixed,
     };
     datasets.set(dataset.id, dataset);
-    sendJson(res, 201, publicDataset(dataset));
+    return dataset;
+  }
+
+  /**
+   * Adds an import job (status uninitialised) to a V4 dataset, as its upload URL does.
+   * @returns {object} the stored import job
+   */
+  function addImportJob(dataset, filename, extension) {
+    const now = new Date().toISOString();
+    const job = {
+      import_id: randomUUID(), dataset_id: dataset.id, type: extension, filename, status: 'uninitialised',
+      created_at: now, updated_at: now, extension,
+    };
+    imports.set(job.import_id, job);
+    dataset.importIds.push(job.import_id);
+    return job;
+  }
+
+  /**
+   * A ready-made V4 dataset with one complete import job of `records` records (for the mock's
+   * fixed ids whose /status answers no status).
+   * @param {{ id: string, name: string, workspaceId: string, records: number }} fields
+   * @returns {object} the stored dataset
+   */
+  function addFixedV4Dataset({ id, name, workspaceId, records }) {
+    const dataset = addDataset({ id, name, workspaceId, schema: { fields: [{ name: 'text' }] }, fixed: true });
+    const job = addImportJob(dataset, 'records.jsonl', 'jsonl');
+    for (let index = 0; index < records; index++) dataset.records.add(JSON.stringify({ text: `record ${index}` }));
+    dataset.total_datapoint_count = records;
+    Object.assign(job, { status: 'complete', accepted_count: records });
+    return dataset;
   }
 
   function publicDataset(dataset) {
-    const { schemaIsEmpty, importIds, records, ...fields } = dataset;
+    const { schemaIsEmpty, importIds, records, fixed, ...fields } = dataset;
     if (dataset.schema_version === 4) {
       fields.imports = importIds.map((id) => publicImport(imports.get(id)));
     }
@@ -285,13 +328,7 @@ export async function createLifecycle({ timeScale, later, sendJson, sendError })
     };
     let job;
     if (dataset.schema_version === 4) {
-      const now = new Date().toISOString();
-      job = {
-        import_id: randomUUID(), dataset_id: dataset.id, type: extension, filename, status: 'uninitialised',
-        created_at: now, updated_at: now, extension,
-      };
-      imports.set(job.import_id, job);
-      dataset.importIds.push(job.import_id);
+      job = addImportJob(dataset, filename, extension);
       answer.import_id = job.import_id;
     }
     pendingUploads.set(key, { dataset, job, extension, signature });
@@ -320,7 +357,7 @@ export async function createLifecycle({ timeScale, later, sendJson, sendError })
     if (!dataset || req.method !== 'GET') return false;
     if (parts.length === 1) {
       sendJson(res, 200, publicDataset(dataset));
-    } else if (parts.length === 3 && parts[1] === 'upload-url') {
+    } else if (parts.length === 3 && parts[1] === 'upload-url' && !dataset.fixed) {
       uploadUrl(res, dataset, decoded[2]);
     } else if (parts.length === 3 && parts[1] === 'imports') {
       const job = imports.get(decoded[2]);
@@ -329,7 +366,7 @@ export async function createLifecycle({ timeScale, later, sendJson, sendError })
       } else {
         sendJson(res, 200, publicImport(job));
       }
-    } else if (parts.length === 2 && parts[1] === 'status') {
+    } else if (parts.length === 2 && parts[1] === 'status' && !dataset.fixed) {
       // V4 datasets have no status of their own: their readiness lives in their import jobs.
       sendJson(res, 200, { status: dataset.status });
     } else {
@@ -340,6 +377,7 @@ export async function createLifecycle({ timeScale, later, sendJson, sendError })
 
   return {
     handle,
+    addFixedV4Dataset,
     uploadServerUrl,
     uploads,
     tokenLeaks,

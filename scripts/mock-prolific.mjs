@@ -30,6 +30,8 @@
  *                           e.g. status-READY, status-ERROR, status-SOMETHING_NEW
  *     null-status           200 {"status": null} (a dataset without a status of its own: V4)
  *     no-status             200 {} (the same: the reference marks `status` optional)
+ *                           (GET …/datasets/{id} of these two: a V4 dataset, status null, with
+ *                           one complete import job, also readable on …/imports/{import_id})
  *   API errors
  *     http-<code>           <code> (400-599) with an error body, title = reason phrase,
  *                           detail "Simulated <code>."
@@ -82,9 +84,10 @@
  * (tests/contract.test.mjs validates them against it).
  *
  * GET {url}/api/v1/data-collection/datasets/{id} answers a V3 dataset for the demo and
- * status-<VALUE> ids (holding the status above), and created datasets as below; others are 404.
- * A fixed dataset's `id` there is a UUID (fixedDatasetUuid(name)); both endpoints accept that
- * UUID in place of the name once the name has been read (the demo ids' UUIDs: from the start).
+ * status-<VALUE> ids (holding the status above), a V4 dataset for null-status and no-status,
+ * and created datasets as below; others are 404. A fixed dataset's `id` there is a UUID
+ * (fixedDatasetUuid(name)); both endpoints accept that UUID in place of the name once the name
+ * has been read (the demo, null-status and no-status ids' UUIDs: from the start).
  *
  * Dataset lifecycle (creating datasets, upload URLs, a presigned-upload server on its own port,
  * V4 import jobs): see scripts/mock-lifecycle.mjs.
@@ -132,6 +135,15 @@ const DEMO_NAMES = {
   'demo-slow': 'Demo: READY after 25 s',
   'demo-error': 'Demo: ERROR after 8 s',
   'demo-new': 'Demo: never uploaded',
+};
+
+/**
+ * Fixed ids whose /status answers no status (V4), with the name of the V4 dataset that
+ * GET …/datasets/{id} answers for them (one complete import job of DEMO_DATAPOINTS records).
+ */
+const FIXED_V4_NAMES = {
+  'null-status': 'Fixed V4 dataset ({"status": null})',
+  'no-status': 'Fixed V4 dataset ({})',
 };
 
 /** Owner, workspace and size of the fixed datasets, in Prolific's id formats. */
@@ -571,7 +583,8 @@ export async function startMockProlific({
   const firstReads = new Map();
   const startedAt = new Map();
   /** UUID of a fixed dataset → its scenario name. */
-  const aliases = new Map(DEMO_DATASET_IDS.map((name) => [fixedDatasetUuid(name), name]));
+  const aliases = new Map([...DEMO_DATASET_IDS, ...Object.keys(FIXED_V4_NAMES)]
+    .map((name) => [fixedDatasetUuid(name), name]));
   const scenarioName = (id) => aliases.get(id) ?? id;
   const handlers = new Map();
   const timers = new Set();
@@ -592,6 +605,11 @@ export async function startMockProlific({
   };
 
   const lifecycle = await createLifecycle({ timeScale, later, sendJson, sendError });
+  for (const [name, datasetName] of Object.entries(FIXED_V4_NAMES)) {
+    lifecycle.addFixedV4Dataset({
+      id: fixedDatasetUuid(name), name: datasetName, workspaceId: DEMO_WORKSPACE_ID, records: DEMO_DATAPOINTS,
+    });
+  }
   const server = http.createServer((req, res) => handleRequest(req, res));
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -626,7 +644,7 @@ export async function startMockProlific({
     }
 
     const pathname = req.url.split('?')[0];
-    if (pathname.startsWith(`${pathPrefix}/`) && lifecycle.handle(req, res, pathname.slice(pathPrefix.length))) return;
+    if (pathname.startsWith(`${pathPrefix}/`) && lifecycle.handle(req, res, fixedV4Path(pathname.slice(pathPrefix.length)))) return;
     req.resume();
     if (pathname.startsWith(`${pathPrefix}/`) && answerFixedDataset(req, res, pathname.slice(pathPrefix.length))) return;
     const match = pathname.startsWith(`${pathPrefix}/`)
@@ -651,6 +669,24 @@ export async function startMockProlific({
       return;
     }
     answerStatus(scenarioName(datasetId), req, res);
+  }
+
+  /**
+   * The path with a fixed V4 id (null-status, no-status) replaced by its dataset's UUID, under
+   * which the lifecycle holds that dataset and its import job; any other path unchanged.
+   * @param {string} path below the path prefix
+   * @returns {string}
+   */
+  function fixedV4Path(path) {
+    const match = /^(\/api\/v1\/data-collection\/datasets\/)([^/]+)(\/.*)?$/.exec(path);
+    if (!match) return path;
+    let name;
+    try {
+      name = decodeURIComponent(match[2]);
+    } catch {
+      return path;
+    }
+    return Object.hasOwn(FIXED_V4_NAMES, name) ? `${match[1]}${fixedDatasetUuid(name)}${match[3] ?? ''}` : path;
   }
 
   /**

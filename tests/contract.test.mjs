@@ -135,6 +135,15 @@ describe('the mock answers exactly the documented shapes (ajv)', () => {
     assert.equal(demo.id, fixedDatasetUuid('demo-ready'));
     await check('demo dataset by its UUID', DATASET, 'get', `${DATASETS}/${demo.id}`);
     await check('fixed dataset', DATASET, 'get', `${DATASETS}/status-READY`);
+    for (const id of ['null-status', 'no-status']) {
+      const fixedV4 = (await check(`${id} dataset (V4)`, DATASET, 'get', `${DATASETS}/${id}`)).value;
+      assert.equal(fixedV4.schema_version, 4);
+      assert.equal(fixedV4.id, fixedDatasetUuid(id));
+      assert.ok(fixedV4.imports.length >= 1, `${id} lists an import job`);
+      await check(`${id} dataset by its UUID`, DATASET, 'get', `${DATASETS}/${fixedV4.id}`);
+      await check(`${id} import job`, IMPORT, 'get', `${DATASETS}/${id}/imports/${fixedV4.imports[0].import_id}`);
+      await check(`${id} status by its UUID`, STATUS, 'get', `${DATASETS}/${fixedV4.id}/status`);
+    }
     await check('unknown dataset', DATASET, 'get', `${DATASETS}/no-such-dataset`);
     await check('V3 upload URL', UPLOAD_URL, 'get', `${DATASETS}/${v3.id}/upload-url/a.csv`);
     await check('upload URL, refused type', UPLOAD_URL, 'get', `${DATASETS}/${v4.id}/upload-url/a.txt`);

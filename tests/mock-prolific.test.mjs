@@ -309,6 +309,60 @@ describe('mock Prolific API', () => {
     assert.equal(noContent.status, 204);
   });
 
+  test('null-status and no-status are V4 datasets with an import job on GET …/datasets/{id}', async () => {
+    const headers = { Authorization: 'Token mock-token' };
+    for (const [id, statusBody] of [['null-status', '{"status": null}'], ['no-status', '{}']]) {
+      const response = await fetch(`${mock.url}${STATUS_PREFIX}/${id}`, { headers });
+      assert.equal(response.status, 200, id);
+      const dataset = await response.json();
+      assert.equal(dataset.id, fixedDatasetUuid(id));
+      assert.equal(dataset.schema_version, 4);
+      assert.equal(dataset.status, null);
+      assert.equal(dataset.imports.length, 1);
+      const [job] = dataset.imports;
+      assert.equal(job.status, 'complete');
+      assert.equal(job.dataset_id, dataset.id);
+      assert.equal(job.accepted_count, dataset.total_datapoint_count);
+      const read = await fetch(`${mock.url}${STATUS_PREFIX}/${id}/imports/${job.import_id}`, { headers });
+      assert.deepEqual(await read.json(), job);
+      // /status keeps its own answer, by name and by the dataset's UUID.
+      assert.equal(await (await getStatus(mock.url, id)).text(), statusBody);
+      assert.equal(await (await getStatus(mock.url, dataset.id)).text(), statusBody);
+      // A ready-made dataset takes no upload.
+      assert.equal((await fetch(`${mock.url}${STATUS_PREFIX}/${id}/upload-url/a.jsonl`, { headers })).status, 404);
+    }
+  });
+
+  test('the CLI shows and waits for null-status and no-status as V4 datasets', async () => {
+    const cli = (args) => new Promise((resolve) => {
+      const env = { ...process.env, PROLIFIC_URL: mock.url, PROLIFIC_TOKEN: 'mock-token' };
+      delete env.PROLIFIC_TOKEN_FILE;
+      const child = spawn(process.execPath, [new URL('../src/js/cli.js', import.meta.url).pathname, ...args],
+        { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk) => { stdout += chunk; });
+      child.stderr.setEncoding('utf8').on('data', (chunk) => { stderr += chunk; });
+      const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      child.on('close', (code) => {
+        clearTimeout(killer);
+        resolve({ code, stdout, stderr });
+      });
+    });
+    const show = await cli(['show', 'null-status']);
+    assert.equal(show.code, 0, show.stderr);
+    assert.match(show.stdout, /^Version\s+V4$/m);
+    assert.match(show.stdout, /complete\s+records\.jsonl\s+\(120 accepted\)/);
+    const wait = await cli(['--wait', '--json', '--quiet', '--interval', '0.05', 'null-status', 'no-status']);
+    assert.equal(wait.code, 0, wait.stderr);
+    const lines = wait.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    assert.deepEqual(lines.map((line) => line.datasetId).sort(), ['no-status', 'null-status']);
+    for (const line of lines) {
+      assert.equal(line.status, null);
+      assert.deepEqual(line.imports.map((job) => job.status), ['complete']);
+    }
+  });
+
   test('huge is 5 MiB with Content-Length; huge-chunked has none', async () => {
     const huge = await getStatus(mock.url, 'huge');
     assert.equal(huge.headers.get('content-length'), String(5 * 1024 * 1024));

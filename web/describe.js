@@ -35,6 +35,8 @@ function serverSaid(title, detail) {
 /**
  * @typedef {object} Problem
  * @property {string} title short, e.g. "Not found (404)"
+ * @property {string} badge the row's badge while no status was read: "Not found" (404) or
+ *   "Read failed"
  * @property {string} explanation what it means for the user
  * @property {string} serverText what the server said ('' when nothing)
  * @property {Date} at when the read ended
@@ -50,7 +52,8 @@ function serverSaid(title, detail) {
  * @returns {Problem}
  */
 export function describeError(error, { at, direct, final }) {
-  const problem = (title, explanation, serverText = '') => ({ title, explanation, serverText, at, final });
+  const badge = error instanceof ProlificApiError && error.httpStatus === 404 ? 'Not found' : 'Read failed';
+  const problem = (title, explanation, serverText = '') => ({ title, badge, explanation, serverText, at, final });
   if (error instanceof ProlificApiError) {
     const status = error.httpStatus;
     const server = serverSaid(error.title, error.detail);

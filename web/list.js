@@ -3,7 +3,7 @@
  * @module
  */
 import { byId, plural } from './dom.js';
-import { createRow, renderRow, isDone } from './rows.js';
+import { createRow, renderRow, isDone, isFinished, isFinishedByError } from './rows.js';
 import { MAX_IDS } from './ids.js';
 
 const BASE_TITLE = 'Prolific dataset status';
@@ -113,20 +113,44 @@ export function setTitleMode(mode) {
   renderList();
 }
 
-/** Finished datasets: terminal by their data, or with an answer Watch treats as final. */
-export function finishedCount() {
-  let finished = 0;
-  for (const row of rows.values()) if (isDone(row) || row.finished) finished += 1;
-  return finished;
+/**
+ * @typedef {object} Tally
+ * @property {number} total rows in the list
+ * @property {number} finished rows finished by the one rule (rows.js isFinished)
+ * @property {number} unfinished total - finished
+ * @property {number} ready finished at READY
+ * @property {number} error finished at ERROR
+ * @property {number} v4Done V4 datasets with every import job terminal
+ * @property {number} readError finished by a read error (rows.js isFinishedByError)
+ * @property {number} readProblem other rows whose last read failed
+ */
+
+/**
+ * The counts shown by the summary line, the Watch line and the tab title, all from rows.js
+ * isFinished, so that they always agree.
+ * @returns {Tally}
+ */
+export function tally() {
+  const counts = { total: rows.size, finished: 0, unfinished: 0, ready: 0, error: 0, v4Done: 0, readError: 0, readProblem: 0 };
+  for (const row of rows.values()) {
+    if (isFinished(row)) counts.finished += 1;
+    if (isDone(row)) {
+      if (row.status === null) counts.v4Done += 1;
+      else if (row.status === 'READY') counts.ready += 1;
+      else counts.error += 1;
+    }
+    if (isFinishedByError(row)) counts.readError += 1;
+    else if (row.problem) counts.readProblem += 1;
+  }
+  counts.unfinished = counts.total - counts.finished;
+  return counts;
 }
 
 function renderTitle() {
-  const total = rows.size;
-  const finished = finishedCount();
+  const { total, finished, ready } = tally();
   if (titleMode === 'watching' && total) {
     document.title = `(${finished}/${total}) ${BASE_TITLE}`;
   } else if (titleMode === 'finished' && total) {
-    const ready = [...rows.values()].filter((row) => row.status === 'READY').length;
     document.title = ready === total ? `✓ ${ready}/${total} ready · ${BASE_TITLE}` : `✓ ${finished}/${total} finished · ${BASE_TITLE}`;
   } else {
     document.title = BASE_TITLE;
@@ -146,20 +170,11 @@ export function renderList() {
     els.summary.textContent = 'No datasets in the list.';
     return;
   }
-  let ready = 0;
-  let failedProcessing = 0;
-  let importedV4 = 0;
-  let unreadable = 0;
-  for (const row of rows.values()) {
-    if (row.status === null && isDone(row)) importedV4 += 1;
-    else if (row.status === 'READY') ready += 1;
-    else if (row.status === 'ERROR') failedProcessing += 1;
-    if (row.problem) unreadable += 1;
-  }
-  const parts = [plural(count, 'dataset'), `${ready} READY`, `${failedProcessing} ERROR`];
-  if (importedV4) parts.push(`${importedV4} V4 with every import done`);
-  const unfinished = count - ready - failedProcessing - importedV4;
-  if (unfinished) parts.push(`${unfinished} not finished`);
-  if (unreadable) parts.push(`${unreadable} with a read problem`);
+  const counts = tally();
+  const parts = [plural(count, 'dataset'), `${counts.ready} READY`, `${counts.error} ERROR`];
+  if (counts.v4Done) parts.push(`${counts.v4Done} V4 with every import done`);
+  if (counts.readError) parts.push(`${counts.readError} finished with a read error`);
+  if (counts.unfinished) parts.push(`${counts.unfinished} not finished`);
+  if (counts.readProblem) parts.push(`${counts.readProblem} with a read problem`);
   els.summary.textContent = parts.join(' · ');
 }

@@ -7,8 +7,8 @@
  */
 import { getDatasetStatus, getDataset, watchDatasets, ProlificApiError } from './pkg/src/js/index.js';
 import { byId, announce, plural } from './dom.js';
-import { rows, renderList, setTitleMode, finishedCount } from './list.js';
-import { applyRead, applyFailure, renderRow, isDone } from './rows.js';
+import { rows, renderList, setTitleMode, tally } from './list.js';
+import { applyRead, applyFailure, renderRow, isFinished } from './rows.js';
 import { requestOptions, isDirect } from './source.js';
 import { describeError } from './describe.js';
 
@@ -69,6 +69,8 @@ async function readOnce(row, signal) {
       return;
     }
     if (signal.aborted) return;
+    // A read with an answer: what an earlier Watch decided about a failed read no longer holds.
+    row.finished = false;
     if (status !== null) {
       row.reading -= 1;
       show(row, applyRead(row, { status }, new Date()));
@@ -164,9 +166,16 @@ function setSwitch(on) {
   els.watch.setAttribute('aria-checked', on ? 'true' : 'false');
 }
 
-/** Ids Watch still waits for: not finished by their data, and not given up on by the library. */
+/** Ids Watch still waits for: those not finished (rows.js isFinished). */
 function pendingIds() {
-  return [...rows.values()].filter((row) => !isDone(row) && !row.finished).map((row) => row.id);
+  return [...rows.values()].filter((row) => !isFinished(row)).map((row) => row.id);
+}
+
+/** The Watch line while it runs, from the same counts as the summary and the title. */
+function watchingLine() {
+  const counts = tally();
+  const byError = counts.readError ? ` (${counts.readError} with a read error)` : '';
+  return `Watching: ${counts.finished} of ${plural(counts.total, 'dataset')} finished${byError}.`;
 }
 
 function onUpdate(update) {
@@ -181,18 +190,14 @@ function onUpdate(update) {
     message = applyRead(row, { status: update.status, imports: update.imports }, at);
   }
   show(row, message);
-  els.watchStatus.textContent = `Watching: ${finishedCount()} of ${plural(rows.size, 'dataset')} finished.`;
+  els.watchStatus.textContent = watchingLine();
 }
 
 function finishedMessage() {
-  const all = [...rows.values()];
-  const ready = all.filter((row) => row.status === 'READY').length;
-  const error = all.filter((row) => row.status === 'ERROR').length;
-  const v4 = all.filter((row) => row.status === null && isDone(row)).length;
-  const failed = all.filter((row) => row.problem && row.finished).length;
-  const parts = [`${ready} READY`, `${error} ERROR`];
-  if (v4) parts.push(`${v4} V4 with every import done`);
-  if (failed) parts.push(`${failed} that cannot be read (see the rows)`);
+  const counts = tally();
+  const parts = [`${counts.ready} READY`, `${counts.error} ERROR`];
+  if (counts.v4Done) parts.push(`${counts.v4Done} V4 with every import done`);
+  if (counts.readError) parts.push(`${counts.readError} finished with a read error (see the rows)`);
   return `Watch finished: ${parts.join(', ')}.`;
 }
 
@@ -231,7 +236,7 @@ export function startWatch() {
     row.reading = 0;
     renderRow(row);
   }
-  els.watchStatus.textContent = `Watching: ${finishedCount()} of ${plural(rows.size, 'dataset')} finished.`;
+  els.watchStatus.textContent = watchingLine();
   announce('Watching.');
   watchDatasets(ids, {
     ...requestOptions(),

@@ -17,7 +17,7 @@ const BADGE_CLASSES = {
   READY: 'badge--ready',
   ERROR: 'badge--error',
 };
-const ALL_BADGE_CLASSES = [...Object.values(BADGE_CLASSES), 'badge--other', 'badge--unknown', 'badge--partial', 'badge--v4'];
+const ALL_BADGE_CLASSES = [...Object.values(BADGE_CLASSES), 'badge--other', 'badge--unknown', 'badge--failed', 'badge--partial', 'badge--v4'];
 
 /**
  * @typedef {object} Row
@@ -98,6 +98,27 @@ export function isDone(row) {
 }
 
 /**
+ * Whether the row counts as finished on the page: the one rule behind the summary line, the
+ * Watch line, the tab title and what Watch still waits for. Finished by its data (isDone), or
+ * ended by an answer watchDatasets treats as final (its `update.terminal` on an error: a 404,
+ * another permanent 4XX, the deadline), which is "finished with a read error".
+ * @param {Row} row
+ * @returns {boolean}
+ */
+export function isFinished(row) {
+  return isDone(row) || row.finished;
+}
+
+/**
+ * Whether the row is finished by a read error, not by its data (see isFinished).
+ * @param {Row} row
+ * @returns {boolean}
+ */
+export function isFinishedByError(row) {
+  return row.finished && !isDone(row);
+}
+
+/**
  * Applies a successful read to the row.
  * @param {Row} row
  * @param {{ status: string | null, imports?: object[], name?: string }} read
@@ -168,6 +189,10 @@ export function renderRow(row) {
   if (row.status === null && row.imports) {
     view.badge.classList.add('badge--v4', importSummaryClass(row.imports));
     view.badge.textContent = importSummary(row.imports);
+  } else if (row.status === undefined && row.problem) {
+    // Read, but no status came back: the badge says so, as the problem below it does.
+    view.badge.classList.add('badge--failed');
+    view.badge.textContent = row.problem.badge;
   } else if (row.status === undefined) {
     view.badge.classList.add('badge--unknown');
     view.badge.textContent = 'Not read yet';

@@ -80,8 +80,9 @@ test('a fast dataset shows READY while a rate-limited one is still pending; each
   const started = Date.now();
   await badge(page, 'demo-ready').filter({ hasText: /^READY$/ }).waitFor({ timeout: 1_500 });
   assert.ok(Date.now() - started <= 1_500, 'READY within 1.5 s of turning Watch on');
-  // The rate-limited row has no answer yet: it is held back by nobody and holds back nobody.
-  assert.equal((await badge(page, 'rate-limited-3').textContent()).trim(), 'Not read yet');
+  // The rate-limited row has no status (not read yet, or its read got a 429): it is held back by
+  // nobody and holds back nobody.
+  assert.match((await badge(page, 'rate-limited-3').textContent()).trim(), /^(Not read yet|Read failed)$/);
   const readyAt = Date.parse(await row(page, 'demo-ready').locator('.dataset__time time').getAttribute('datetime'));
   const problemTime = row(page, 'rate-limited-3').locator('.dataset__problem time');
   await problemTime.waitFor({ timeout: 10_000 });
@@ -202,7 +203,7 @@ test('direct mode: a 401 replaces the old results instead of sitting beside them
   assert.equal(await page.locator('#mode-label').textContent(), 'Direct mode');
   await row(page, 'status-READY').locator('.dataset__problem').waitFor();
   assert.match(await row(page, 'status-READY').locator('.dataset__problem').innerText(), /Token rejected \(401\)/);
-  assert.equal((await badge(page, 'status-READY').textContent()).trim(), 'Not read yet', 'the old READY is gone');
+  assert.equal((await badge(page, 'status-READY').textContent()).trim(), 'Read failed', 'the old READY is gone');
 
   // Changing only the address keeps the token for the same origin, and asks for it for another.
   await page.getByLabel('API base URL').fill(other.url.replace('127.0.0.1', 'localhost'));
@@ -240,6 +241,47 @@ test('when Watch finishes, the title shows the count and, if allowed, a desktop 
   const shown = await page.evaluate(() => window.__notifications);
   assert.equal(shown.length, 1);
   assert.match(shown[0].body, /Watch finished: 2 READY, 0 ERROR\. ✓ 2\/2 ready/);
+  assert.deepEqual(issues.pageErrors, []);
+  assert.deepEqual(issues.console, []);
+});
+
+test('one rule of "finished": the summary, the Watch line and the title agree; a 404 row is "Not found", not "Not read yet"', { timeout: 60_000 }, async () => {
+  mock.reset();
+  const ids = ['demo-ready', 'demo-slow', 'demo-error', 'demo-new', 'missing-one', 'missing-two'];
+  const { page, issues } = await open(`${server.url}/#ids=${ids.join(',')}`);
+  await page.getByRole('switch', { name: 'Watch' }).click();
+  // demo-new never finishes; the other three finish by their data, the two 404s by the library's
+  // final answer.
+  await waitUntil(async () => /Watching: 5 of 6 datasets finished/.test(await page.locator('#watch-status').textContent()),
+    { timeout: 20_000, message: 'Watch to count 5 of 6 finished' });
+  const summary = await page.locator('#summary').textContent();
+  assert.equal(summary, '6 datasets · 2 READY · 1 ERROR · 2 finished with a read error · 1 not finished');
+  assert.equal(await page.locator('#watch-status').textContent(), 'Watching: 5 of 6 datasets finished (2 with a read error).');
+  assert.match(await page.title(), /^\(5\/6\) /);
+  for (const id of ['missing-one', 'missing-two']) {
+    assert.equal((await badge(page, id).textContent()).trim(), 'Not found');
+    assert.match(await row(page, id).locator('.dataset__problem').innerText(), /Not found \(404\)[^]*does not read it again/);
+  }
+  assert.equal((await badge(page, 'demo-new').textContent()).trim(), 'UNINITIALISED');
+  await page.getByRole('switch', { name: 'Watch' }).click();
+  assert.deepEqual(issues.pageErrors, []);
+  assert.deepEqual(issues.console, []);
+});
+
+test('the mock\'s ready-made V4 ids (null-status, no-status) show their import job, not a 404', { timeout: 30_000 }, async () => {
+  mock.reset();
+  const { page, issues } = await open(`${server.url}/#ids=null-status,no-status`);
+  for (const id of ['null-status', 'no-status']) {
+    await row(page, id).locator('.imports').waitFor({ timeout: 10_000 });
+    assert.match((await badge(page, id).textContent()).trim(), /^V4 · /);
+    assert.equal(await row(page, id).locator('.dataset__problem').isVisible(), false);
+    assert.match(await row(page, id).locator('.imports').innerText(), /records\.jsonl/);
+  }
+  await page.getByRole('switch', { name: 'Watch' }).click();
+  await waitUntil(async () => (await page.getByRole('switch', { name: 'Watch' }).getAttribute('aria-checked')) === 'false',
+    { timeout: 15_000, message: 'Watch to finish' });
+  assert.match(await page.locator('#watch-status').textContent(), /Watch finished: 0 READY, 0 ERROR, 2 V4 with every import done\./);
+  assert.match(await page.locator('#summary').textContent(), /^2 datasets · 0 READY · 0 ERROR · 2 V4 with every import done$/);
   assert.deepEqual(issues.pageErrors, []);
   assert.deepEqual(issues.console, []);
 });

@@ -406,8 +406,10 @@ test('API errors are shown per row in readable words (404, 429, 5xx, invalid ans
   assert.match(await problemOf(page, 'not-json'), /Invalid answer \(200\).*not with a dataset status/);
   assert.equal(await badgeOf(page, 'status-READY', 'badge--ready'), 'READY');
   assert.equal(await row(page, 'status-READY').locator('.dataset__problem').isVisible(), false);
-  // A failed read leaves the badge at "Not read yet", never empty.
-  assert.equal(await badgeOf(page, 'no-such-dataset', 'badge--unknown'), 'Not read yet');
+  // A read that got an error says so on the badge too, never "Not read yet" nor empty.
+  assert.equal(await badgeOf(page, 'no-such-dataset', 'badge--failed'), 'Not found');
+  assert.equal(await badgeOf(page, 'http-500', 'badge--failed'), 'Read failed');
+  assert.equal(await badgeOf(page, 'not-json', 'badge--failed'), 'Read failed');
   assert.match(await page.locator('#summary').textContent(), /4 with a read problem/);
 
   await screenshot(page, 'dashboard-errors.png', { fullPage: true });
@@ -444,7 +446,7 @@ test('a token the API rejects shows a readable 401', async () => {
   assert.match(text, /Token rejected \(401\)/);
   assert.match(text, /did not accept the token of this page's server/);
   assert.match(text, /Invalid token/);
-  assert.equal(await badgeOf(page, 'status-READY', 'badge--unknown'), 'Not read yet');
+  assert.equal(await badgeOf(page, 'status-READY', 'badge--failed'), 'Read failed');
   assert.deepEqual(issues.pageErrors, []);
   await badTokenServer.close();
 });
