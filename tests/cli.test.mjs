@@ -322,6 +322,24 @@ describe('prolific-dataset-status CLI', () => {
       assert.ok(result.output.lastIndexOf('\x1b[J') > result.output.lastIndexOf('finished;'));
       assert.ok(!result.output.includes(TOKEN));
     });
+
+    test('on a TTY, a timeout (exit 4) erases the list too: nothing is drawn after the last result', { skip: !hasScript() && 'needs util-linux script' }, async () => {
+      const quote = (text) => `'${text.replace(/'/g, `'\\''`)}'`;
+      const command = [process.execPath, CLI, '--wait', '--interval', '0.05', '--timeout', '2', 'demo-new', 'http-503']
+        .map(quote).join(' ');
+      const result = await new Promise((resolve) => {
+        const child = spawn('script', ['-qec', command, '/dev/null'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let output = '';
+        child.stdout.on('data', (chunk) => { output += chunk; });
+        child.on('close', (code) => resolve({ code, output }));
+      });
+      assert.equal(result.code, 4, result.output);
+      assert.match(result.output, /\x1b\[K\d\/2 finished/);
+      const after = result.output.slice(result.output.lastIndexOf('error: timed out'));
+      assert.doesNotMatch(after, /finished/, 'the list is drawn again after the results');
+      // A dataset whose reads fail was never read: it is not called a V4 dataset.
+      assert.doesNotMatch(result.output, /http-503\s+no status/);
+    });
   });
 
   describe('exit code precedence (2, 1, 4, 3, 0)', () => {
