@@ -262,7 +262,9 @@ describe('prolific-dataset-status CLI', () => {
       assertClean(result);
       assert.equal(result.code, 4);
       assert.match(result.stdout, /demo-new\s+error: timed out/);
-      assert.match(result.stderr, /dataset "demo-new"/);
+      // The dataset is named once, not again by the library's own 'Dataset "demo-new": '.
+      assert.match(result.stderr, /^prolific-dataset-status: dataset "demo-new": it was not READY or ERROR within 0\.3 s/m);
+      assert.equal(result.stderr.split('demo-new').length - 1, 1, result.stderr);
       assert.ok(result.ms < 5000, `took ${result.ms} ms`);
     });
 
@@ -427,7 +429,9 @@ describe('prolific-dataset-status CLI', () => {
       assertClean(result);
       assert.equal(result.code, 2);
       assert.equal(result.stdout, '');
-      assert.match(result.stderr, /PROLIFIC_TOKEN/);
+      assert.match(result.stderr, /set PROLIFIC_TOKEN .*or PROLIFIC_TOKEN_FILE/);
+      // A library option is nothing a CLI user can set.
+      assert.doesNotMatch(result.stderr, /options\.token/);
     });
 
     test('--help and -h print usage with examples, exit 0', async () => {
@@ -610,7 +614,9 @@ describe('prolific-dataset-status create and upload', () => {
     });
 
     test('no token with the default base URL: exit 2', async () => {
-      assertUsage(await run(['create', '--name', 'n', '--workspace', 'w'], childEnv({})), /PROLIFIC_TOKEN/, 'create');
+      const result = await run(['create', '--name', 'n', '--workspace', 'w'], childEnv({}));
+      assertUsage(result, /PROLIFIC_TOKEN_FILE/, 'create');
+      assert.doesNotMatch(result.stderr, /options\.token/);
     });
 
     test('an API failure: exit 1, the reason on stderr, an error object with --json', async () => {
