@@ -262,7 +262,9 @@ describe('prolific-dataset-status CLI', () => {
       assertClean(result);
       assert.equal(result.code, 4);
       assert.match(result.stdout, /demo-new\s+error: timed out/);
-      assert.match(result.stderr, /dataset "demo-new"/);
+      // The dataset is named once, not again by the library's own 'Dataset "demo-new": '.
+      assert.match(result.stderr, /^prolific-dataset-status: dataset "demo-new": it was not READY or ERROR within 0\.3 s/m);
+      assert.equal(result.stderr.split('demo-new').length - 1, 1, result.stderr);
       assert.ok(result.ms < 5000, `took ${result.ms} ms`);
     });
 
@@ -321,6 +323,24 @@ describe('prolific-dataset-status CLI', () => {
       // The list is erased at the end: its last write clears the screen below it.
       assert.ok(result.output.lastIndexOf('\x1b[J') > result.output.lastIndexOf('finished;'));
       assert.ok(!result.output.includes(TOKEN));
+    });
+
+    test('on a TTY, a timeout (exit 4) erases the list too: nothing is drawn after the last result', { skip: !hasScript() && 'needs util-linux script' }, async () => {
+      const quote = (text) => `'${text.replace(/'/g, `'\\''`)}'`;
+      const command = [process.execPath, CLI, '--wait', '--interval', '0.05', '--timeout', '2', 'demo-new', 'http-503']
+        .map(quote).join(' ');
+      const result = await new Promise((resolve) => {
+        const child = spawn('script', ['-qec', command, '/dev/null'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let output = '';
+        child.stdout.on('data', (chunk) => { output += chunk; });
+        child.on('close', (code) => resolve({ code, output }));
+      });
+      assert.equal(result.code, 4, result.output);
+      assert.match(result.output, /\x1b\[K\d\/2 finished/);
+      const after = result.output.slice(result.output.lastIndexOf('error: timed out'));
+      assert.doesNotMatch(after, /finished/, 'the list is drawn again after the results');
+      // A dataset whose reads fail was never read: it is not called a V4 dataset.
+      assert.doesNotMatch(result.output, /http-503\s+no status/);
     });
   });
 
@@ -409,7 +429,9 @@ describe('prolific-dataset-status CLI', () => {
       assertClean(result);
       assert.equal(result.code, 2);
       assert.equal(result.stdout, '');
-      assert.match(result.stderr, /PROLIFIC_TOKEN/);
+      assert.match(result.stderr, /set PROLIFIC_TOKEN .*or PROLIFIC_TOKEN_FILE/);
+      // A library option is nothing a CLI user can set.
+      assert.doesNotMatch(result.stderr, /options\.token/);
     });
 
     test('--help and -h print usage with examples, exit 0', async () => {
@@ -592,7 +614,9 @@ describe('prolific-dataset-status create and upload', () => {
     });
 
     test('no token with the default base URL: exit 2', async () => {
-      assertUsage(await run(['create', '--name', 'n', '--workspace', 'w'], childEnv({})), /PROLIFIC_TOKEN/, 'create');
+      const result = await run(['create', '--name', 'n', '--workspace', 'w'], childEnv({}));
+      assertUsage(result, /PROLIFIC_TOKEN_FILE/, 'create');
+      assert.doesNotMatch(result.stderr, /options\.token/);
     });
 
     test('an API failure: exit 1, the reason on stderr, an error object with --json', async () => {

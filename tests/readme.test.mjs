@@ -101,3 +101,12 @@ test('the browser example runs as written on npm start\'s server', async () => {
     server.kill('SIGTERM');
   }
 });
+
+test('waitForDataset on a dataset of no status (V4): every text names ProlificError, none a DatasetProcessingError of status null', () => {
+  for (const file of ['README.md', 'docs/API.md', 'src/js/index.d.ts']) {
+    const text = readFileSync(path.join(ROOT, file), 'utf8').replace(/\s+/g, ' ');
+    // The behaviour (tests/watch.test.mjs): a plain ProlificError with datasetId set and status null.
+    assert.doesNotMatch(text, /DatasetProcessingError`?\)? whose `?status`? is `?null/, file);
+    assert.match(text, /ProlificError[^.]{0,120}`?datasetId`?[^.]{0,60}`?status`?[^.]{0,20}null/, file);
+  }
+});

@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -287,6 +288,47 @@ describe('serve: access log', () => {
       const line = new RegExp(` GET ${STATUS('slow').replace(/[/.]/g, '\\$&')} closed 0 `);
       for (let i = 0; i < 100 && !line.test(server.stdout()); i++) await new Promise((resolve) => setTimeout(resolve, 50));
       assert.match(server.stdout(), line);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('a delivered answer is logged with the viewer address, its status and the body bytes sent', async () => {
+    const server = await startServeProcess(['--port', '0'], { env: serverEnv({ PROLIFIC_TOKEN: TOKEN, PROLIFIC_URL: upstream.url }) });
+    const host = `127.0.0.1:${server.port}`;
+    // Like curl: hang up the moment the whole body (Content-Length bytes) is in.
+    const fetchAndHangUp = (path) => new Promise((resolve, reject) => {
+      const socket = net.connect(server.port, '127.0.0.1', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\n\r\n`));
+      let answer = Buffer.alloc(0);
+      socket.on('data', (chunk) => {
+        answer = Buffer.concat([answer, chunk]);
+        const end = answer.indexOf('\r\n\r\n');
+        const length = /content-length: (\d+)/i.exec(answer.subarray(0, end).toString('latin1'));
+        if (end >= 0 && length && answer.length - end - 4 >= Number(length[1])) {
+          socket.destroy();
+          resolve(Number(length[1]));
+        }
+      });
+      socket.on('error', reject);
+    });
+    try {
+      const sizes = {};
+      for (let i = 0; i < 5; i++) {
+        for (const path of ['/index.html', '/', '/style.css', STATUS('status-READY')]) sizes[path] = await fetchAndHangUp(path);
+      }
+      const api = await get(server.port, STATUS('other-2'), { Host: host });
+      assert.equal(api.status, 200);
+      const expected = Object.entries(sizes).map(([path, size]) => ` GET ${path} 200 ${size} `)
+        .concat(` GET ${STATUS('other-2')} 200 ${Buffer.byteLength(api.body, 'latin1')} `);
+      const logged = () => server.stdout().split('\n').filter((line) => / GET /.test(line));
+      for (let i = 0; i < 100 && logged().length < 21; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      const lines = logged();
+      assert.equal(lines.length, 21, lines.join('\n'));
+      for (const line of lines) {
+        assert.match(line, /^\S+ 127\.0\.0\.1 GET /, line);
+        assert.ok(expected.some((part) => line.includes(part)), `unexpected line: ${line}`);
+        assert.doesNotMatch(line, / (closed|200 0) /, line);
+      }
     } finally {
       await server.stop();
     }

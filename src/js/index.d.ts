@@ -829,6 +829,16 @@ export declare class ProlificError extends Error {
   constructor(message: string, options?: { cause?: unknown });
   /** The class name. */
   name: string;
+  /**
+   * Set only when {@link waitForDataset} read no status (a V4 dataset; the error is then a plain
+   * `ProlificError`, not a {@link DatasetProcessingError}): the dataset id, as given.
+   */
+  readonly datasetId?: string;
+  /**
+   * `null` when {@link waitForDataset} read no status (a V4 dataset: wait for its import jobs with
+   * {@link watchDatasets} or {@link waitForImport}); the status read on a subclass that has one.
+   */
+  readonly status?: DatasetStatus | null;
 }
 
 /** Fields of a {@link ProlificApiError}, as its constructor takes them. */

@@ -29,6 +29,43 @@ function requestPath(req) {
   return target.split(/[?#]/)[0];
 }
 
+/**
+ * Counts the body bytes handed to `res` (write and end) and notes the Content-Length given to
+ * writeHead, for the access log: headers given to writeHead are not visible to getHeader.
+ * @param {import('node:http').ServerResponse} res
+ * @returns {{ bytes: () => number, delivered: () => boolean }} `bytes`: the body bytes so far (0
+ *   for HEAD); `delivered`: the answer ended, or all its Content-Length bytes went out (a piped
+ *   file calls end() only after its last chunk, and the viewer may hang up in between)
+ */
+function countBodyBytes(res) {
+  let count = 0;
+  const add = (chunk, encoding) => {
+    if (chunk == null || typeof chunk === 'function') return;
+    count += typeof chunk === 'string' ? Buffer.byteLength(chunk, typeof encoding === 'string' ? encoding : 'utf8') : chunk.length;
+  };
+  let declared;
+  const { write, end, writeHead } = res;
+  res.writeHead = function notedWriteHead(status, ...rest) {
+    const headers = rest.find((item) => item && typeof item === 'object' && !Array.isArray(item));
+    const length = headers && Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-length');
+    if (length) declared = Number(length[1]);
+    return writeHead.call(this, status, ...rest);
+  };
+  res.write = function countedWrite(chunk, encoding, callback) {
+    add(chunk, encoding);
+    return write.call(this, chunk, encoding, callback);
+  };
+  res.end = function countedEnd(chunk, encoding, callback) {
+    add(chunk, encoding);
+    return end.call(this, chunk, encoding, callback);
+  };
+  const head = res.req?.method === 'HEAD';
+  return {
+    bytes: () => (head ? 0 : count),
+    delivered: () => res.writableEnded || (!head && declared !== undefined && count >= declared),
+  };
+}
+
 /** What a 421 says: which option lets this name in (the name cut to a safe, short form). */
 function misdirectedText(hostHeader) {
   const name = parseHostHeader(hostHeader ?? '')?.name;
@@ -117,11 +154,16 @@ export async function startServer({
     const started = performance.now();
     const pathname = requestPath(req);
     if (log) {
+      // The address now: once the viewer has hung up, the socket no longer knows it.
+      const remote = req.socket.remoteAddress;
+      const answer = countBodyBytes(res);
       // On 'close', so a request whose viewer left before the answer gets its line too ("closed").
+      // Not res.writableFinished: 'finish' may come after 'close' when the viewer hangs up as
+      // soon as it has the last byte.
       res.on('close', () => log(accessLogLine({
-        time: new Date(), remote: req.socket.remoteAddress, method: req.method, path: pathname ?? '?',
-        status: res.writableFinished ? res.statusCode : 'closed',
-        bytes: res.writableFinished ? Number(res.getHeader('content-length') ?? 0) : 0,
+        time: new Date(), remote, method: req.method, path: pathname ?? '?',
+        status: answer.delivered() ? res.statusCode : 'closed',
+        bytes: answer.bytes(),
         ms: performance.now() - started,
       })));
     }

@@ -146,6 +146,10 @@ export function connection(options, env) {
   return settings;
 }
 
+/** What a run without a token is told (the library's check found none for this base URL). */
+const NO_TOKEN_TEXT = "no token: set PROLIFIC_TOKEN to your Prolific API token, or PROLIFIC_TOKEN_FILE to a file holding it "
+  + "(Prolific's API needs one; a --base-url proxy that adds it does not)";
+
 /**
  * Checks, with the library's rules and before anything is sent, the options of a run (token,
  * base URL, timeout) and each dataset id.
@@ -157,7 +161,10 @@ export async function checkBeforeSending(settings, datasetIds = []) {
   const module = await loadModuleForDiagnostics();
   const reasons = [];
   const problem = module.checkClientOptions({ timeoutMs: 30000, ...settings });
-  if (problem !== undefined) reasons.push(problem.message);
+  if (problem !== undefined) {
+    // The library's words name its own option (options.token), which a CLI user cannot set.
+    reasons.push(settings.token === undefined && /^no token\b/.test(problem.message) ? NO_TOKEN_TEXT : problem.message);
+  }
   for (const datasetId of datasetIds) {
     const idProblem = module.checkDatasetId(datasetId);
     if (idProblem !== undefined) reasons.push(`${idProblem.message} (dataset "${printable(datasetId).slice(0, 40)}${datasetId.length > 40 ? '…' : ''}")`);

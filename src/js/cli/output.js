@@ -104,6 +104,9 @@ export function advice(error) {
 /** The library's trailing "(upload URL of "f" for dataset "d")" and the like: the subject again. */
 export const TRAILING_SUBJECT = / \((?=[^)]*")(?:[^()"]|"[^"]*")*\)$/;
 
+/** The library's 'Dataset "id": ' at the start of a message (the id JSON-quoted). */
+const LEADING_DATASET = /^Dataset "(?:[^"\\]|\\.)*": /;
+
 /**
  * A line for stderr: what it is about, what went wrong, what to do.
  * @param {string} subject already printable, e.g. `dataset "abc"`
@@ -115,7 +118,9 @@ export const TRAILING_SUBJECT = / \((?=[^)]*")(?:[^()"]|"[^"]*")*\)$/;
 export function failureLine(subject, error, adviceText, trailingSubject = TRAILING_SUBJECT) {
   const message = String(typeof error === 'string' ? error : error?.message ?? error)
     .replace(trailingSubject, '').replace(/([^.!?])$/, '$1.');
-  return `${PROGRAM}: ${subject}: ${printable(message)} ${adviceText}`;
+  // The library's own leading 'Dataset "id": ' when the subject already names the dataset.
+  const once = subject.startsWith('dataset "') ? message.replace(LEADING_DATASET, '') : message;
+  return `${PROGRAM}: ${subject}: ${printable(once)} ${adviceText}`;
 }
 
 /**
