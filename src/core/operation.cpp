@@ -285,7 +285,7 @@ Action StatusOperation::after_null_status(double now_ms) {
   Error error = make_error(ErrorKind::no_status,
                            "The " + subject_ +
                                " has no status of its own (the API answered status null): it is a V4 dataset, "
-                               "which never reports READY; wait for its import jobs instead");
+                               "which never reports READY; wait for its import jobs instead (watchDatasets or waitForImport)");
   Action action = finish(std::move(error));
   action.report = std::move(report);
   return action;
