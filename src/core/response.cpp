@@ -356,22 +356,29 @@ bool redact_once(std::string_view text, std::string_view token, TokenSpelling sp
   return changed;
 }
 
+// Appends the character at `*pos` of `text` to `out` (an invalid byte as U+FFFD) and moves past
+// it, unless its UTF-16 units would take `*units` past max_snippet_units: then returns false.
+bool append_snippet_character(std::string_view text, std::size_t* pos, std::string* out, std::size_t* units) {
+  std::size_t length = utf8_sequence_length(text, *pos);
+  std::size_t cost = length == 4 ? 2 : 1;
+  if (*units + cost > max_snippet_units) return false;
+  if (length == 0) {
+    *out += "\xEF\xBF\xBD";
+    *pos += 1;
+  } else {
+    out->append(text.substr(*pos, length));
+    *pos += length;
+  }
+  *units += cost;
+  return true;
+}
+
 // Valid UTF-8 (or invalid bytes as U+FFFD) cut to at most max_snippet_units UTF-16 units.
 std::string cut_to_snippet(std::string_view text) {
   std::string out;
   std::size_t units = 0;
-  for (std::size_t pos = 0; pos < text.size();) {
-    std::size_t length = utf8_sequence_length(text, pos);
-    std::size_t cost = length == 4 ? 2 : 1;
-    if (units + cost > max_snippet_units) break;
-    if (length == 0) {
-      out += "\xEF\xBF\xBD";
-      pos += 1;
-    } else {
-      out.append(text.substr(pos, length));
-      pos += length;
-    }
-    units += cost;
+  std::size_t pos = 0;
+  while (pos < text.size() && append_snippet_character(text, &pos, &out, &units)) {
   }
   return out;
 }
@@ -430,17 +437,7 @@ std::string body_snippet(std::string_view body, std::string_view token) {
       pos = run_end(body, pos, pos + matched, token, spelling);
       continue;
     }
-    std::size_t length = utf8_sequence_length(body, pos);
-    std::size_t cost = length == 4 ? 2 : 1;
-    if (units + cost > max_snippet_units) break;
-    if (length == 0) {
-      out += "\xEF\xBF\xBD";
-      pos += 1;
-    } else {
-      out.append(body.substr(pos, length));
-      pos += length;
-    }
-    units += cost;
+    if (!append_snippet_character(body, &pos, &out, &units)) break;
   }
   // A marker next to the text around it may spell the token again (only with a token that holds
   // the marker's brackets): redact what is shown once more, and cut again.
