@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { startServer } from './server.js';
 import { SettingsError } from './settings.js';
+import { isLoopbackListen } from './guard.js';
 
 const PROGRAM = 'prolific-dataset-status serve';
 
@@ -93,10 +94,6 @@ export function parseServeArgs(argv, env = process.env) {
     upstreamRate: number(values['upstream-rate'], '--upstream-rate', SERVE_DEFAULTS.upstreamRate, { above: true }),
     quiet: values.quiet ?? false,
   };
-}
-
-function isLoopbackListen(host) {
-  return ['localhost', '::1', '[::1]'].includes(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /**

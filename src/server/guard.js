@@ -21,6 +21,17 @@ export function parseHostHeader(value) {
 }
 
 /**
+ * Whether the server's listen address is a loopback interface (localhost, 127.0.0.0/8, ::1):
+ * then only this machine can reach it, and its loopback names are its own.
+ * @param {string} listenHost the --host value
+ * @returns {boolean}
+ */
+export function isLoopbackListen(listenHost) {
+  const listen = listenHost.toLowerCase();
+  return LOOPBACK_NAMES.includes(listen) || listen === '::1' || /^127\.\d+\.\d+\.\d+$/.test(listen);
+}
+
+/**
  * The check of the Host header. A request is answered when its Host is:
  * - a name given with allowedHosts (any port; "name:port" pins the port), e.g. the public name of
  *   a reverse proxy;
@@ -37,7 +48,7 @@ export function createHostCheck({ listenHost, port, allowedHosts = [] }) {
   const listen = listenHost.toLowerCase();
   const wildcard = listen === '0.0.0.0' || listen === '::' || listen === '[::]';
   const own = new Set([listen.includes(':') ? `[${listen.replace(/^\[|\]$/g, '')}]` : listen]);
-  if (LOOPBACK_NAMES.includes(listen) || listen === '::1' || /^127\./.test(listen)) {
+  if (isLoopbackListen(listen)) {
     for (const name of LOOPBACK_NAMES) own.add(name);
   }
   const extra = allowedHosts.map((entry) => parseHostHeader(entry)).filter(Boolean);
