@@ -72,6 +72,7 @@ function assertClean(result) {
 
 /** A plan: `slow` PROCESSING until told otherwise; `fast` READY at once; V4 datasets; failures. */
 let release = false;
+let v4Progress = false;
 function plan(id, read) {
   if (id === 'fast') return { body: { status: 'READY' } };
   if (id === 'slow') return { body: { status: release ? 'READY' : 'PROCESSING' } };
@@ -80,12 +81,13 @@ function plan(id, read) {
   if (id.startsWith('v4-')) {
     if (read.kind === 'status') return { body: { status: null } };
     if (read.kind === 'dataset') {
-      return { body: v4Dataset(id, [importJob(id, `${id}-job`, 'processing', { filename: 'rows.jsonl' }),
+      // Its dataset read lists the jobs; while `v4Progress` is set the first job ends at the 2nd read.
+      const first = v4Progress && read.count >= 1 ? (id === 'v4-ok' ? 'complete' : 'failed') : 'processing';
+      return { body: v4Dataset(id, [importJob(id, `${id}-job`, first, { filename: 'rows.jsonl' }),
         importJob(id, `${id}-done`, 'partial', { accepted_count: 3, rejected_count: 1,
           errors: [{ record_index: 2, field: 'text', reason: 'text is required' }] })]) };
     }
-    const final = id === 'v4-ok' ? 'complete' : 'failed';
-    return { body: importJob(id, read.importId, read.count >= 1 ? final : 'processing') };
+    return { status: 500, body: { error: { status: 500, title: 'import jobs are read through the dataset' } } };
   }
   return { body: { status: 'READY' } };
 }
@@ -158,6 +160,7 @@ describe('--wait on watchDatasets', () => {
 
   test('a V4 dataset: --wait ends when its import job completes (0) or fails (3)', async () => {
     server.reset();
+    v4Progress = true;
     const ok = await start(['--wait', '--json', '--quiet', '--interval', '0.05', 'v4-ok']).done;
     assertClean(ok);
     assert.equal(ok.code, 0);
@@ -169,6 +172,10 @@ describe('--wait on watchDatasets', () => {
     assert.equal(failed.code, 3);
     assert.match(failed.stdout, /v4-bad\s+no status \(V4 dataset; import jobs: 1 failed, 1 partial\)/);
     assert.match(failed.stderr, /import "v4-bad-job": failed: The file could not be read/);
+    v4Progress = false;
+    const paths = server.requests.map((r) => r.path);
+    assert.ok(!paths.some((path) => path.includes('/imports/')), 'import jobs are not read one by one');
+    assert.equal(paths.filter((path) => path.endsWith('/datasets/v4-ok')).length, 2);
   });
 
   test('--timeout is the whole wait, in the unit typed', async () => {

@@ -1,6 +1,6 @@
 // watchDatasets against the real module and a real server on 127.0.0.1: one request budget,
-// updates as each read ends, 401, deadline, abort, V4 datasets through their import jobs, and
-// whole-call option errors. Nothing here measures speed; times are only bounds from below or
+// updates as each read ends, 401, deadline, abort, V4 datasets through their dataset read (one
+// request per round however many import jobs), and whole-call option errors. Nothing here measures speed; times are only bounds from below or
 // orderings of events.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -104,15 +104,15 @@ describe('watchDatasets', () => {
     await assert.rejects(watchDatasets(['a'], { ...options, signal: already }), /before/);
   });
 
-  test('a V4 dataset finishes when its import jobs do', async () => {
+  test('a V4 dataset finishes when its import jobs do, read through its dataset', async () => {
     server.reset();
     server.setPlan((id, read) => {
       if (read.kind === 'status') return { body: id === 'v3' ? { status: 'READY' } : (id === 'v4a' ? { status: null } : {}) };
       if (read.kind === 'dataset') {
-        return { body: v4Dataset(id, [importJob(id, `${id}-i1`, 'queued'), importJob(id, `${id}-i2`, 'complete')]) };
+        const first = read.count >= 2 ? (id === 'v4a' ? 'complete' : 'failed') : ['queued', 'processing'][read.count];
+        return { body: v4Dataset(id, [importJob(id, `${id}-i1`, first), importJob(id, `${id}-i2`, 'complete')]) };
       }
-      const final = id === 'v4a' ? 'complete' : 'failed';
-      return { body: importJob(id, read.importId, read.count >= 2 ? final : 'processing') };
+      return { status: 500, body: { error: { status: 500, title: 'import jobs are not read one by one' } } };
     });
     const updates = [];
     const results = await watchDatasets(['v3', 'v4a', 'v4b'], { ...options, ...fast, onUpdate: (u) => updates.push(u) });
@@ -120,31 +120,68 @@ describe('watchDatasets', () => {
     for (const [index, final] of [[1, 'complete'], [2, 'failed']]) {
       const result = results[index];
       assert.equal(result.status, null);
-      assert.equal(result.imports.length, 2);
-      assert.equal(result.imports[0].status, final);
-      assert.equal(result.imports[1].status, 'complete');
+      assert.deepEqual(result.imports.map((job) => [job.importId, job.status]),
+        [[`${result.datasetId}-i1`, final], [`${result.datasetId}-i2`, 'complete']]);
     }
-    assert.ok(!server.requests.some((r) => r.path.endsWith('/imports/v4a-i2')), 'a terminal job is not polled');
-    assert.equal(server.requests.filter((r) => r.path.endsWith('/imports/v4a-i1')).length, 3);
+    assert.ok(!server.requests.some((r) => r.path.includes('/imports/')), 'no import job read');
+    assert.equal(server.requests.filter((r) => r.path.endsWith('/datasets/v4a')).length, 3);
     const v4Updates = updates.filter((u) => u.datasetId === 'v4a');
-    assert.equal(v4Updates.at(-1).terminal, true);
-    assert.equal(v4Updates.at(-1).imports[0].status, 'complete');
+    assert.deepEqual(v4Updates.map((u) => u.imports?.[0].status), [undefined, 'queued', 'processing', 'complete']);
+    assert.deepEqual(v4Updates.map((u) => u.terminal), [false, false, false, true]);
+    assert.deepEqual(v4Updates.map((u) => u.attempt), [1, 2, 3, 4]);
     assert.ok(v4Updates.every((u) => u.status === null));
   });
 
-  test('a V4 dataset listing more import jobs than a read keeps is not finished while one is unfinished', async () => {
+  test('300 unfinished import jobs cost one request per poll round, on the growing schedule', async () => {
     server.reset();
-    const complete = Array.from({ length: 1000 }, (_, i) => importJob('big', `c${i}`, 'complete'));
+    const rounds = 5;
     server.setPlan((id, read) => {
       if (read.kind === 'status') return { body: { status: null } };
-      if (read.kind === 'dataset') return { body: v4Dataset(id, [...complete, importJob(id, 'late', 'processing')]) };
-      return { body: importJob(id, read.importId, read.count >= 2 ? 'failed' : 'processing') };
+      if (read.kind === 'dataset') {
+        const status = read.count >= rounds - 1 ? 'complete' : 'processing';
+        return { body: v4Dataset(id, Array.from({ length: 300 }, (_, i) => importJob(id, `job-${i}`, status))) };
+      }
+      return { body: importJob(id, read.importId, 'processing') };
     });
-    const [result] = await watchDatasets(['big'], { ...options, ...fast });
+    const updates = [];
+    const [result] = await watchDatasets(['many-jobs'], { ...options, intervalMs: 50, maxIntervalMs: 100,
+      onUpdate: (u) => updates.push(u) });
+    assert.equal(result.imports.length, 300);
+    assert.ok(result.imports.every((job) => job.status === 'complete'));
+    const paths = server.requests.map((r) => r.path);
+    assert.equal(paths.length, 1 + rounds, paths.join('\n'));
+    assert.equal(paths.filter((path) => path.endsWith('/datasets/many-jobs')).length, rounds);
+    // Each round after the first waits the poll interval (50 ms less 20 % jitter) after the last.
+    const reads = server.requests.slice(1);
+    for (let i = 1; i < reads.length; i += 1) assert.ok(reads[i].at - reads[i - 1].at >= 35, `round ${i}`);
+    assert.deepEqual(updates.map((u) => u.imports?.length), [undefined, 300, 300, 300, 300, 300]);
+    assert.deepEqual(updates.map((u) => u.changed), [true, true, false, false, false, true]);
+  });
+
+  test('a V4 dataset listing more import jobs than a read keeps is read again until none may be unfinished', async () => {
+    server.reset();
+    server.setPlan((id, read) => {
+      if (read.kind === 'status') return { body: { status: null } };
+      if (read.kind === 'dataset') {
+        // 1,200 jobs: all processing, then the first 1,000 complete, then all done (the last failed).
+        const status = (i) => (read.count === 0 ? 'processing' : i < 1000 ? 'complete'
+          : read.count === 1 ? 'processing' : i === 1199 ? 'failed' : 'complete');
+        return { body: v4Dataset(id, Array.from({ length: 1200 }, (_, i) => importJob(id, `j${i}`, status(i)))) };
+      }
+      return { body: importJob(id, read.importId, 'complete') };
+    });
+    const updates = [];
+    const [result] = await watchDatasets(['big'], { ...options, ...fast, onUpdate: (u) => updates.push(u) });
     assert.equal(result.status, null, JSON.stringify(result.error?.message));
-    const late = result.imports.find((job) => job.importId === 'late');
-    assert.equal(late?.status, 'failed', 'the unfinished job past the first 1,000 is kept and waited for');
-    assert.equal(server.requests.filter((r) => r.path.endsWith('/imports/late')).length, 3);
+    assert.equal(result.omittedImportCount, 200);
+    assert.equal(result.imports.length, 1000);
+    assert.ok(result.imports.every((job) => ['complete', 'failed'].includes(job.status)));
+    assert.equal(result.imports.find((job) => job.importId === 'j1199')?.status, 'failed', 'a failure is never cut');
+    assert.ok(!server.requests.some((r) => r.path.includes('/imports/')));
+    const dataset = updates.filter((u) => u.imports);
+    assert.deepEqual(dataset.map((u) => u.terminal), [false, false, true]);
+    assert.deepEqual(dataset.map((u) => u.omittedImportCount), [200, 200, 200]);
+    assert.ok(dataset[1].imports.some((job) => job.importId === 'j1100' && job.status === 'processing'));
   });
 
   test('transient failures are retried until the deadline; permanent ones finish that dataset only', async () => {

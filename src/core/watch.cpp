@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
+#include <string_view>
 
 #include "lifecycle.hpp"
 #include "operation.hpp"
@@ -64,14 +66,7 @@ std::optional<WatchRead> WatchSchedule::take_due(double now_ms) {
   ++in_flight_;
   WatchRead read;
   read.index = best_index;
-  switch (best->phase) {
-    case Entry::Phase::status: read.kind = WatchRead::Kind::status; break;
-    case Entry::Phase::dataset: read.kind = WatchRead::Kind::dataset; break;
-    case Entry::Phase::imports:
-      read.kind = WatchRead::Kind::import_job;
-      read.import_id = best->imports[best->cursor].import_id;
-      break;
-  }
+  read.kind = best->phase == Entry::Phase::dataset ? WatchRead::Kind::dataset : WatchRead::Kind::status;
   return read;
 }
 
@@ -124,13 +119,6 @@ void WatchSchedule::schedule_poll(std::size_t index, double now_ms) {
   set_due(index, now_ms + poll_delay_ms(entry.polls - 1, options_.interval_ms, options_.max_interval_ms, next_random()));
 }
 
-bool WatchSchedule::seek_unfinished_import(Entry& entry) const {
-  while (entry.cursor < entry.imports.size() && is_terminal_import_status(entry.imports[entry.cursor].status)) {
-    ++entry.cursor;
-  }
-  return entry.cursor < entry.imports.size();
-}
-
 bool WatchSchedule::all_imports_terminal(const Entry& entry) const {
   return std::all_of(entry.imports.begin(), entry.imports.end(),
                      [](const WatchedImport& job) { return is_terminal_import_status(job.status); });
@@ -145,7 +133,8 @@ WatchUpdate WatchSchedule::on_status(std::size_t index, std::optional<std::strin
   entry.read_once = true;
   entry.status = std::move(text);
   if (!status) {
-    // No status of its own (V4): its import jobs carry the processing state; list them now.
+    // No status of its own (V4): its import jobs carry the processing state; read the dataset,
+    // which lists them, now.
     entry.phase = Entry::Phase::dataset;
     set_due(index, now_ms);
   } else if (entry.status == "READY" || entry.status == "ERROR") {
@@ -157,59 +146,34 @@ WatchUpdate WatchSchedule::on_status(std::size_t index, std::optional<std::strin
   return update;
 }
 
-WatchUpdate WatchSchedule::on_dataset(std::size_t index, std::vector<WatchedImport> imports, double now_ms) {
+WatchUpdate WatchSchedule::on_dataset(std::size_t index, std::vector<WatchedImport> imports, std::size_t omitted,
+                                      double now_ms) {
   Entry& entry = entries_[index];
   WatchUpdate update = begin_update(entry, now_ms);
   entry.failures_in_a_row = 0;
-  // Keep what is known of jobs already read; new ones come with the status the listing gives.
+  update.changed = imports.size() != entry.imports.size() || omitted != entry.omitted;
+  // The last read's statuses by job id (a listing holds up to max_listed_imports jobs).
+  std::map<std::string_view, std::string_view> known;
+  for (const WatchedImport& job : entry.imports) known.emplace(job.import_id, job.status);
   for (WatchedImport& job : imports) {
-    auto known = std::find_if(entry.imports.begin(), entry.imports.end(),
-                              [&](const WatchedImport& old) { return old.import_id == job.import_id; });
-    if (known == entry.imports.end()) {
+    auto found = known.find(job.import_id);
+    if (found == known.end()) {
       update.changed = true;
-    } else if (is_terminal_import_status(known->status) && !is_terminal_import_status(job.status)) {
-      job.status = known->status;  // a terminal import job never changes
-    } else if (known->status != job.status) {
+    } else if (is_terminal_import_status(found->second) && found->second != job.status) {
+      job.status = std::string(found->second);  // a terminal import job never changes
+    } else if (found->second != job.status) {
       update.changed = true;
     }
   }
   entry.imports = std::move(imports);
-  entry.cursor = 0;
-  if (entry.imports.empty()) {
-    schedule_poll(index, now_ms);  // nothing uploaded yet: look again later
-  } else if (all_imports_terminal(entry)) {
+  entry.omitted = omitted;
+  if (!entry.imports.empty() && all_imports_terminal(entry)) {
+    // A cut list keeps unfinished jobs first (parse_dataset): all listed terminal means all are.
     finish(entry);
     update.terminal = true;
   } else {
-    entry.phase = Entry::Phase::imports;
-    seek_unfinished_import(entry);
-    set_due(index, now_ms);
-  }
-  return update;
-}
-
-WatchUpdate WatchSchedule::on_import(std::size_t index, const std::string& import_id, std::string status,
-                                     double now_ms) {
-  Entry& entry = entries_[index];
-  WatchUpdate update = begin_update(entry, now_ms);
-  entry.failures_in_a_row = 0;
-  auto job = std::find_if(entry.imports.begin(), entry.imports.end(),
-                          [&](const WatchedImport& known) { return known.import_id == import_id; });
-  if (job != entry.imports.end()) {
-    update.changed = job->status != status;
-    job->status = std::move(status);
-  }
-  if (all_imports_terminal(entry)) {
-    finish(entry);
-    update.terminal = true;
-    return update;
-  }
-  ++entry.cursor;
-  if (seek_unfinished_import(entry)) {
-    set_due(index, now_ms);  // the rest of this round, at once
-  } else {
-    entry.cursor = 0;
-    seek_unfinished_import(entry);
+    // Nothing listed yet, or a job still runs (perhaps more among the omitted): one dataset read
+    // per round, on the dataset's own growing schedule.
     schedule_poll(index, now_ms);
   }
   return update;

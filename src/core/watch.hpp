@@ -1,7 +1,8 @@
 // watchDatasets as a schedule: many datasets, each polled on its own growing, jittered interval,
 // with ONE request budget for the whole call (DESIGN.md, "Functions"). It decides which dataset
-// is due, what to read for it (its status, or for a V4 dataset its import jobs), how long to wait
-// after each read or failure, and when a dataset or the whole call is finished. No clock, no I/O:
+// is due, what to read for it (its status, or for a V4 dataset the dataset itself, which lists its
+// import jobs), how long to wait after each read or failure, and when a dataset or the whole call
+// is finished. No clock, no I/O:
 // the caller sends the reads it hands out and reports their outcomes with the time.
 #pragma once
 
@@ -44,13 +45,11 @@ struct WatchedImport {
 /// A read to send now.
 struct WatchRead {
   enum class Kind {
-    status,      ///< GET .../datasets/{id}/status
-    dataset,     ///< GET .../datasets/{id} (a V4 dataset: lists its import jobs)
-    import_job,  ///< GET .../datasets/{id}/imports/{import_id}
+    status,   ///< GET .../datasets/{id}/status
+    dataset,  ///< GET .../datasets/{id} (a V4 dataset: lists every import job with its status)
   };
   std::size_t index = 0;  ///< the dataset, by its position in the call
   Kind kind = Kind::status;
-  std::string import_id;  ///< import_job only
 };
 
 /// What a read meant for its dataset, for onUpdate.
@@ -85,16 +84,19 @@ class WatchSchedule {
   std::vector<std::size_t> expire(double now_ms);
 
   /// A status read ended with `status` (nothing: the API sent no status, a V4 dataset, whose
-  /// import jobs are read next). READY and ERROR finish the dataset.
+  /// dataset read comes next, at once). READY and ERROR finish the dataset.
   WatchUpdate on_status(std::size_t index, std::optional<std::string> status, double now_ms);
 
-  /// A dataset read (V4) ended, listing `imports`. With none listed yet the dataset is read again
-  /// later; otherwise each import job not yet terminal is read, at once.
-  WatchUpdate on_dataset(std::size_t index, std::vector<WatchedImport> imports, double now_ms);
-
-  /// An import job read ended with `status`. The dataset is finished when every import job is
-  /// terminal (is_terminal_import_status).
-  WatchUpdate on_import(std::size_t index, const std::string& import_id, std::string status, double now_ms);
+  /// A dataset read (V4) ended, listing `imports` (as parse_dataset keeps them) and saying that
+  /// `omitted` more were left out of the list. The dataset read lists every import job with its
+  /// status, so a V4 dataset costs ONE request per poll round however many jobs it has: the
+  /// dataset is read again on its own growing schedule until every job is terminal
+  /// (is_terminal_import_status). A job once read terminal stays so (a later listing cannot undo
+  /// it). Finished when at least one job is listed and every listed job is terminal: a cut list
+  /// (omitted > 0) holds every unfinished job before any terminal one (parse_dataset), so while
+  /// any job could be unfinished a listed one is, and the dataset is read again. No job listed
+  /// (nothing uploaded yet, or none readable) is never finished: read again later.
+  WatchUpdate on_dataset(std::size_t index, std::vector<WatchedImport> imports, std::size_t omitted, double now_ms);
 
   /// A read failed with `error` (its kind, http_status and retry_after_ms are what count). HTTP
   /// 401 ends the whole call (fails_call); an error is_retryable() rejects is permanent and
@@ -110,12 +112,15 @@ class WatchSchedule {
   int in_flight() const { return in_flight_; }
   /// The last status read for dataset `index`, "" when none or none of its own (V4).
   const std::string& last_status(std::size_t index) const { return entries_[index].status; }
-  /// The import jobs known for dataset `index` (V4), in the order the dataset listed them.
+  /// The import jobs of dataset `index` (V4) as its last dataset read listed them, in its order,
+  /// with the statuses the schedule holds (a job read terminal before keeps that status).
   const std::vector<WatchedImport>& imports(std::size_t index) const { return entries_[index].imports; }
+  /// How many import jobs the last dataset read of `index` left out of its list (0 when none).
+  std::size_t omitted_imports(std::size_t index) const { return entries_[index].omitted; }
 
  private:
   struct Entry {
-    enum class Phase { status, dataset, imports } phase = Phase::status;
+    enum class Phase { status, dataset } phase = Phase::status;
     double due_ms = 0;
     bool in_flight = false;
     bool finished = false;
@@ -125,7 +130,7 @@ class WatchSchedule {
     bool read_once = false;
     std::string status;
     std::vector<WatchedImport> imports;
-    std::size_t cursor = 0;      // next import job of the current round
+    std::size_t omitted = 0;     // import jobs the last dataset read left out
   };
 
   /// Sets when dataset `index` is next due and queues it.
@@ -135,8 +140,6 @@ class WatchSchedule {
   WatchUpdate begin_update(Entry& entry, double now_ms);
   void finish(Entry& entry);
   void schedule_poll(std::size_t index, double now_ms);
-  /// Moves the cursor to the next import job not yet terminal in this round; false when none.
-  bool seek_unfinished_import(Entry& entry) const;
   bool all_imports_terminal(const Entry& entry) const;
   double next_random();
 

@@ -329,8 +329,10 @@ export interface WatchUpdate {
   elapsedMs: number;
   /** This read's error: transient (tried again, `terminal` false) or final (`terminal` true). */
   error?: Error;
-  /** A V4 dataset's import jobs, as last read. */
+  /** A V4 dataset's import jobs, as its last dataset read listed them (at most 1000). */
   imports?: DatasetImport[];
+  /** How many import jobs that read left out of `imports` (only when it left some out). */
+  omittedImportCount?: number;
 }
 
 /** A finished dataset in the result of {@link watchDatasets}. */
@@ -339,8 +341,10 @@ export interface WatchResult {
   datasetId: string;
   /** `READY` or `ERROR`; `null` for a V4 dataset (see `imports`). */
   status: DatasetStatus | null;
-  /** A V4 dataset's import jobs, every one terminal. */
+  /** A V4 dataset's import jobs, every one terminal (at most 1000, failed ones kept first). */
   imports?: DatasetImport[];
+  /** How many import jobs the last read left out of `imports` (only when it left some out). */
+  omittedImportCount?: number;
 }
 
 /** An entry of {@link watchDatasets}: a finished dataset or its error. Narrow with `'error' in entry`. */
@@ -353,8 +357,9 @@ export type WatchEntry = WatchResult | DatasetStatusFailure;
  *
  * A dataset is finished at `READY` or `ERROR` (a result, not an error); at a permanent error (an
  * invalid id, 404, any 4XX but 408 and 429), which its entry holds; and, for a V4 dataset (no
- * status of its own), when every import job listed by its dataset read is terminal (its import
- * jobs are then polled one by one). Transient failures are tried again after the retry delay
+ * status of its own), when every import job listed by its dataset read is terminal (the dataset
+ * read, which lists every job with its status, is then repeated on the dataset's schedule: one
+ * request per round however many jobs). Transient failures are tried again after the retry delay
  * (`Retry-After` honoured) until the deadline. `maxRetries` is accepted and unused.
  *
  * @param datasetIds - the ids; an invalid one gives an entry whose `error` is a `TypeError`

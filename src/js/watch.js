@@ -1,8 +1,10 @@
 /**
  * watchDatasets: the JavaScript side of the watch schedule of src/core/watch.hpp. The module
- * decides which dataset is due, what to read for it, every delay and when a dataset or the call is
- * finished; this file sends the reads it hands out (one HTTP attempt each, through the package's
- * own operations), reports their outcomes back, calls onUpdate and builds the results.
+ * decides which dataset is due, what to read for it (its status; for a V4 dataset the dataset
+ * itself, whose import jobs carry the state: one request per round however many jobs), every delay
+ * and when a dataset or the call is finished; this file sends the reads it hands out (one HTTP
+ * attempt each, through the package's own operations), reports their outcomes back, calls
+ * onUpdate and builds the results.
  * @module
  */
 import {
@@ -72,8 +74,10 @@ export function runWatch({ module, read, datasetIds, settings }) {
   const { handle } = created;
   const results = new Array(datasetIds.length);
   const statuses = new Array(datasetIds.length).fill(undefined);
-  /** Import jobs by dataset position: Map(importId → the job as last read). */
+  /** Import jobs by dataset position: Map(importId → the job as last read), in listed order. */
   const imports = datasetIds.map(() => null);
+  /** Import jobs the last dataset read left out of its list (getDataset's omittedImportCount). */
+  const omitted = new Array(datasetIds.length).fill(0);
   const controllers = new Map();
   const readOptions = { ...settings, maxRetries: 0, onStatus: undefined };
 
@@ -96,10 +100,18 @@ export function runWatch({ module, read, datasetIds, settings }) {
 
     const importList = (index) => (imports[index] ? [...imports[index].values()] : undefined);
 
+    /** Adds a V4 dataset's import jobs (and how many its last read left out) to `out`. */
+    const withImports = (index, out) => {
+      const list = importList(index);
+      if (list) out.imports = list;
+      if (omitted[index] > 0) out.omittedImportCount = omitted[index];
+      return out;
+    };
+
     const resultOf = (index) => {
       const datasetId = datasetIds[index];
-      const list = importList(index);
-      return list ? { datasetId, status: statuses[index] ?? null, imports: list } : { datasetId, status: statuses[index] };
+      return imports[index] ? withImports(index, { datasetId, status: statuses[index] ?? null })
+        : { datasetId, status: statuses[index] };
     };
 
     const deadlineError = (index) => {
@@ -115,8 +127,7 @@ export function runWatch({ module, read, datasetIds, settings }) {
       const out = { datasetId, status: statuses[index] ?? null, changed: update.changed, terminal: update.terminal,
         attempt: update.attempt, elapsedMs: update.elapsedMs };
       if (error !== undefined) out.error = error;
-      const list = importList(index);
-      if (list) out.imports = list;
+      withImports(index, out);
       if (update.terminal) results[index] = error !== undefined ? { datasetId, error } : resultOf(index);
       if (update.failsCall) {
         end(reject, error);
@@ -143,20 +154,28 @@ export function runWatch({ module, read, datasetIds, settings }) {
       } else if (outcome.kind === 'status') {
         statuses[index] = outcome.status;
         update = module.watchOnStatus(handle, index, outcome.status, now);
-      } else if (outcome.kind === 'dataset') {
-        const known = imports[index] ?? new Map();
-        const listed = new Map();
-        for (const job of Array.isArray(outcome.dataset.imports) ? outcome.dataset.imports : []) {
-          const importId = importIdOf(job);
-          if (importId !== undefined) listed.set(importId, known.get(importId) ?? job);
-        }
-        imports[index] = listed;
-        update = module.watchOnDataset(handle, index,
-          [...listed.entries()].map(([importId, job]) => ({ importId, status: String(job.status) })), now);
       } else {
-        const list = imports[index];
-        list.set(outcome.importId, { ...list.get(outcome.importId), ...outcome.job });
-        update = module.watchOnImport(handle, index, outcome.importId, String(outcome.job.status), now);
+        const { dataset } = outcome;
+        const known = imports[index] ?? new Map();
+        const read = new Map();
+        for (const job of Array.isArray(dataset.imports) ? dataset.imports : []) {
+          const importId = importIdOf(job);
+          if (importId !== undefined) read.set(importId, job);
+        }
+        update = module.watchOnDataset(handle, index,
+          [...read.entries()].map(([importId, job]) => ({ importId, status: String(job.status) })),
+          dataset.omittedImportCount, now);
+        if (update !== null) {
+          // The jobs as the schedule holds them: this read's, or the earlier read of a job the
+          // schedule keeps terminal when this listing says otherwise.
+          const held = new Map();
+          for (const { importId, status } of update.imports) {
+            const job = read.get(importId);
+            held.set(importId, job && String(job.status) === status ? job : known.get(importId) ?? { ...job, status });
+          }
+          imports[index] = held;
+          omitted[index] = Number.isInteger(dataset.omittedImportCount) ? dataset.omittedImportCount : 0;
+        }
       }
       if (update === null) return;
       deliver(index, update, error);
@@ -169,17 +188,9 @@ export function runWatch({ module, read, datasetIds, settings }) {
       const controller = new AbortController();
       controllers.set(index, controller);
       const options = { ...readOptions, signal: controller.signal };
-      let reading;
-      if (kind === 'status') {
-        reading = read({ kind: 'datasetStatus', datasetId }, options)
-          .then((result) => ({ kind, status: result.status }));
-      } else if (kind === 'dataset') {
-        reading = read({ kind: 'dataset', datasetId }, options).then((dataset) => ({ kind, dataset }));
-      } else {
-        const { importId } = next;
-        reading = read({ kind: 'importStatus', datasetId, importId }, options)
-          .then((job) => ({ kind, importId, job }));
-      }
+      const reading = kind === 'status'
+        ? read({ kind: 'datasetStatus', datasetId }, options).then((result) => ({ kind, status: result.status }))
+        : read({ kind: 'dataset', datasetId }, options).then((dataset) => ({ kind, dataset }));
       reading.then((outcome) => settleRead(index, controller, outcome),
         (error) => settleRead(index, controller, { error }));
     };

@@ -6,6 +6,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -145,7 +146,7 @@ val create_watch(val config) {
   return out;
 }
 
-/// The next read to send now, { index, kind: "status" | "dataset" | "import", importId? }, or null.
+/// The next read to send now, { index, kind: "status" | "dataset" }, or null.
 val watch_take_due(int handle, double now_ms) {
   WatchSchedule* schedule = find_schedule(handle);
   if (!schedule) return val::null();
@@ -153,14 +154,7 @@ val watch_take_due(int handle, double now_ms) {
   if (!read) return val::null();
   val out = val::object();
   out.set("index", static_cast<double>(read->index));
-  switch (read->kind) {
-    case WatchRead::Kind::status: out.set("kind", std::string("status")); break;
-    case WatchRead::Kind::dataset: out.set("kind", std::string("dataset")); break;
-    case WatchRead::Kind::import_job:
-      out.set("kind", std::string("import"));
-      out.set("importId", read->import_id);
-      break;
-  }
+  out.set("kind", std::string(read->kind == WatchRead::Kind::dataset ? "dataset" : "status"));
   return out;
 }
 
@@ -190,8 +184,10 @@ val watch_on_status(int handle, double index, val status, double now_ms) {
   return update_value(schedule->on_status(static_cast<std::size_t>(index), text, now_ms));
 }
 
-/// A dataset read ended, listing `imports`: an array of { importId, status }.
-val watch_on_dataset(int handle, double index, val imports, double now_ms) {
+/// A dataset read ended, listing `imports` (an array of { importId, status }) and leaving out
+/// `omitted` more (getDataset's omittedImportCount; undefined for none). The update carries
+/// `imports`: the jobs as the schedule now holds them, [{ importId, status }] in listed order.
+val watch_on_dataset(int handle, double index, val imports, val omitted, double now_ms) {
   WatchSchedule* schedule = checked(handle, index);
   if (!schedule) return val::null();
   std::vector<WatchedImport> jobs;
@@ -203,14 +199,20 @@ val watch_on_dataset(int handle, double index, val imports, double now_ms) {
       jobs.push_back({job["importId"].as<std::string>(), job["status"].as<std::string>()});
     }
   }
-  return update_value(schedule->on_dataset(static_cast<std::size_t>(index), std::move(jobs), now_ms));
-}
-
-/// An import job read ended with `status`.
-val watch_on_import(int handle, double index, std::string import_id, std::string status, double now_ms) {
-  WatchSchedule* schedule = checked(handle, index);
-  if (!schedule) return val::null();
-  return update_value(schedule->on_import(static_cast<std::size_t>(index), import_id, std::move(status), now_ms));
+  double left_out = omitted.isNumber() ? omitted.as<double>() : 0;
+  std::size_t omitted_count =
+      std::isfinite(left_out) && left_out > 0 ? static_cast<std::size_t>(std::min(left_out, 1e12)) : 0;
+  auto position = static_cast<std::size_t>(index);
+  val out = update_value(schedule->on_dataset(position, std::move(jobs), omitted_count, now_ms));
+  val held = val::array();
+  for (const WatchedImport& job : schedule->imports(position)) {
+    val entry = val::object();
+    entry.set("importId", job.import_id);
+    entry.set("status", job.status);
+    held.call<void>("push", entry);
+  }
+  out.set("imports", held);
+  return out;
 }
 
 /// A read failed: `failure` is { kind, httpStatus?, retryAfterMs? } (kind as error_kind_name).
@@ -249,7 +251,6 @@ EMSCRIPTEN_BINDINGS(prolific_watch) {
   emscripten::function("watchExpire", &watch_expire);
   emscripten::function("watchOnStatus", &watch_on_status);
   emscripten::function("watchOnDataset", &watch_on_dataset);
-  emscripten::function("watchOnImport", &watch_on_import);
   emscripten::function("watchOnFailure", &watch_on_failure);
   emscripten::function("watchDone", &watch_done);
   emscripten::function("watchClose", &watch_close);

@@ -193,37 +193,126 @@ TEST(Watch, DeadlineExpiresWhatIsUnfinished) {
   EXPECT_TRUE(take_all(schedule, 1000).empty());
 }
 
-TEST(Watch, V4DatasetIsWatchedThroughItsImportJobs) {
+std::vector<WatchedImport> jobs(std::size_t count, const std::string& status, const std::string& prefix = "job-") {
+  std::vector<WatchedImport> list;
+  for (std::size_t i = 0; i < count; ++i) list.push_back({prefix + std::to_string(i), status});
+  return list;
+}
+
+TEST(Watch, V4DatasetIsWatchedThroughItsDatasetRead) {
   WatchSchedule schedule(1, options(), 3);
   schedule.start(0);
   ASSERT_EQ(take_all(schedule, 0).front().kind, WatchRead::Kind::status);
   WatchUpdate none = schedule.on_status(0, std::nullopt, 1);
   EXPECT_FALSE(none.terminal);
-  std::vector<WatchRead> reads = take_all(schedule, 1);
+  std::vector<WatchRead> reads = take_all(schedule, 1);  // the dataset read, at once
   ASSERT_EQ(reads.size(), 1u);
   EXPECT_EQ(reads[0].kind, WatchRead::Kind::dataset);
-  schedule.on_dataset(0, {{"a", "complete"}, {"b", "processing"}, {"c", "queued"}}, 2);
-  reads = take_all(schedule, 2);
-  ASSERT_EQ(reads.size(), 1u);
-  EXPECT_EQ(reads[0].kind, WatchRead::Kind::import_job);
-  EXPECT_EQ(reads[0].import_id, "b");
-  schedule.on_import(0, "b", "partial", 3);
-  reads = take_all(schedule, 3);  // the rest of the round at once
-  ASSERT_EQ(reads.size(), 1u);
-  EXPECT_EQ(reads[0].import_id, "c");
-  WatchUpdate still = schedule.on_import(0, "c", "processing", 4);
-  EXPECT_FALSE(still.terminal);
-  EXPECT_TRUE(take_all(schedule, 4).empty());  // next round after the poll interval
-  double wake = *schedule.next_wake_ms(4);
+  WatchUpdate first = schedule.on_dataset(0, {{"a", "complete"}, {"b", "processing"}, {"c", "queued"}}, 0, 2);
+  EXPECT_TRUE(first.changed);
+  EXPECT_FALSE(first.terminal);
+  EXPECT_TRUE(take_all(schedule, 2).empty());  // nothing more this round
+  double wake = *schedule.next_wake_ms(2);
   EXPECT_GE(wake, 800);
-  reads = take_all(schedule, 4 + wake);
+  EXPECT_LE(wake, 1000);
+  reads = take_all(schedule, 2 + wake);
   ASSERT_EQ(reads.size(), 1u);
-  EXPECT_EQ(reads[0].import_id, "c");
-  WatchUpdate done = schedule.on_import(0, "c", "failed", 5 + wake);
+  EXPECT_EQ(reads[0].kind, WatchRead::Kind::dataset);
+  WatchUpdate second = schedule.on_dataset(0, {{"a", "complete"}, {"b", "partial"}, {"c", "processing"}}, 0, 3 + wake);
+  EXPECT_TRUE(second.changed);
+  EXPECT_FALSE(second.terminal);
+  double later = 3 + wake + *schedule.next_wake_ms(3 + wake);
+  reads = take_all(schedule, later);
+  ASSERT_EQ(reads.size(), 1u);
+  EXPECT_EQ(reads[0].kind, WatchRead::Kind::dataset);
+  WatchUpdate done = schedule.on_dataset(0, {{"a", "complete"}, {"b", "partial"}, {"c", "failed"}}, 0, later);
   EXPECT_TRUE(done.terminal);
   EXPECT_TRUE(done.changed);
+  EXPECT_EQ(done.attempt, 4);
   EXPECT_TRUE(schedule.done());
-  EXPECT_EQ(schedule.imports(0).size(), 3u);
+  ASSERT_EQ(schedule.imports(0).size(), 3u);
+  EXPECT_EQ(schedule.imports(0)[2].status, "failed");
+}
+
+TEST(Watch, V4DatasetCostsOneReadPerRoundHoweverManyJobs) {
+  // 300 unfinished import jobs: one dataset read per round, on the growing schedule (not one read
+  // per job, back to back).
+  WatchSchedule schedule(1, options(), 3);
+  schedule.start(0);
+  take_all(schedule, 0);
+  schedule.on_status(0, std::nullopt, 0);
+  double now = 0;
+  int reads = 0;
+  std::vector<double> read_at;
+  while (!schedule.done() && reads < 100) {
+    std::vector<WatchRead> due = take_all(schedule, now);
+    ASSERT_LE(due.size(), 1u);
+    if (due.empty()) {
+      auto wake = schedule.next_wake_ms(now);
+      ASSERT_TRUE(wake.has_value());
+      now += *wake;
+      continue;
+    }
+    EXPECT_EQ(due[0].kind, WatchRead::Kind::dataset);
+    ++reads;
+    read_at.push_back(now);
+    now += 20;
+    schedule.on_dataset(0, jobs(300, reads >= 5 ? "complete" : "processing"), 0, now);
+  }
+  EXPECT_TRUE(schedule.done());
+  EXPECT_EQ(reads, 5);
+  for (std::size_t i = 1; i < read_at.size(); ++i) EXPECT_GE(read_at[i] - read_at[i - 1], 800) << i;
+}
+
+TEST(Watch, V4DatasetWithOmittedJobsIsReadAgainWhileOneMayBeUnfinished) {
+  WatchSchedule schedule(1, options(), 3);
+  schedule.start(0);
+  take_all(schedule, 0);
+  schedule.on_status(0, std::nullopt, 0);
+  take_all(schedule, 0);
+  // 1,200 unfinished jobs: the read kept 1,000 and left 200 out.
+  WatchUpdate cut = schedule.on_dataset(0, jobs(1000, "processing"), 200, 1);
+  EXPECT_FALSE(cut.terminal);
+  EXPECT_EQ(schedule.omitted_imports(0), 200u);
+  double now = 1 + *schedule.next_wake_ms(1);
+  ASSERT_EQ(take_all(schedule, now).front().kind, WatchRead::Kind::dataset);
+  // The first 1,000 are done; the 200 left out before now lead the list (unfinished first).
+  std::vector<WatchedImport> next = jobs(200, "processing", "late-");
+  for (const WatchedImport& job : jobs(800, "complete")) next.push_back(job);
+  WatchUpdate still = schedule.on_dataset(0, next, 200, now);
+  EXPECT_FALSE(still.terminal);
+  EXPECT_TRUE(still.changed);
+  now += *schedule.next_wake_ms(now);
+  ASSERT_EQ(take_all(schedule, now).size(), 1u);
+  // A cut list with nothing readable in it is not an end either.
+  WatchUpdate empty = schedule.on_dataset(0, {}, 1200, now);
+  EXPECT_FALSE(empty.terminal);
+  now += *schedule.next_wake_ms(now);
+  ASSERT_EQ(take_all(schedule, now).size(), 1u);
+  // Every listed job terminal: a cut list holds unfinished jobs first, so none is left.
+  std::vector<WatchedImport> last = jobs(200, "failed", "late-");
+  for (const WatchedImport& job : jobs(800, "complete")) last.push_back(job);
+  WatchUpdate done = schedule.on_dataset(0, last, 200, now);
+  EXPECT_TRUE(done.terminal);
+  EXPECT_TRUE(schedule.done());
+}
+
+TEST(Watch, V4ImportJobReadTerminalStaysTerminal) {
+  WatchSchedule schedule(1, options(), 3);
+  schedule.start(0);
+  take_all(schedule, 0);
+  schedule.on_status(0, std::nullopt, 0);
+  take_all(schedule, 0);
+  schedule.on_dataset(0, {{"a", "failed"}, {"b", "processing"}}, 0, 1);
+  double now = 1 + *schedule.next_wake_ms(1);
+  take_all(schedule, now);
+  WatchUpdate same = schedule.on_dataset(0, {{"a", "processing"}, {"b", "processing"}}, 0, now);
+  EXPECT_FALSE(same.changed);
+  EXPECT_EQ(schedule.imports(0)[0].status, "failed");
+  now += *schedule.next_wake_ms(now);
+  take_all(schedule, now);
+  WatchUpdate done = schedule.on_dataset(0, {{"a", "processing"}, {"b", "complete"}}, 0, now);
+  EXPECT_TRUE(done.terminal);
 }
 
 TEST(Watch, V4DatasetWithoutImportsIsReadAgainLater) {
@@ -232,14 +321,14 @@ TEST(Watch, V4DatasetWithoutImportsIsReadAgainLater) {
   take_all(schedule, 0);
   schedule.on_status(0, std::nullopt, 0);
   take_all(schedule, 0);
-  WatchUpdate empty = schedule.on_dataset(0, {}, 0);
+  WatchUpdate empty = schedule.on_dataset(0, {}, 0, 0);
   EXPECT_FALSE(empty.terminal);
   double wake = *schedule.next_wake_ms(0);
   EXPECT_GE(wake, 800);
   std::vector<WatchRead> reads = take_all(schedule, wake);
   ASSERT_EQ(reads.size(), 1u);
   EXPECT_EQ(reads[0].kind, WatchRead::Kind::dataset);
-  WatchUpdate finished = schedule.on_dataset(0, {{"a", "complete"}}, wake);
+  WatchUpdate finished = schedule.on_dataset(0, {{"a", "complete"}}, 0, wake);
   EXPECT_TRUE(finished.terminal);
 }
 
