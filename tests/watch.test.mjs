@@ -115,7 +115,8 @@ describe('watchDatasets', () => {
       return { status: 500, body: { error: { status: 500, title: 'import jobs are not read one by one' } } };
     });
     const updates = [];
-    const results = await watchDatasets(['v3', 'v4a', 'v4b'], { ...options, ...fast, onUpdate: (u) => updates.push(u) });
+    const results = await watchDatasets(['v3', 'v4a', 'v4b'], { ...options, ...fast, deadlineMs: 10_000,
+      onUpdate: (u) => updates.push(u) });
     assert.deepEqual(results[0], { datasetId: 'v3', status: 'READY' });
     for (const [index, final] of [[1, 'complete'], [2, 'failed']]) {
       const result = results[index];
@@ -145,7 +146,7 @@ describe('watchDatasets', () => {
     });
     const updates = [];
     const [result] = await watchDatasets(['many-jobs'], { ...options, intervalMs: 50, maxIntervalMs: 100,
-      onUpdate: (u) => updates.push(u) });
+      deadlineMs: 10_000, onUpdate: (u) => updates.push(u) });
     assert.equal(result.imports.length, 300);
     assert.ok(result.imports.every((job) => job.status === 'complete'));
     const paths = server.requests.map((r) => r.path);
@@ -171,7 +172,8 @@ describe('watchDatasets', () => {
       return { body: importJob(id, read.importId, 'complete') };
     });
     const updates = [];
-    const [result] = await watchDatasets(['big'], { ...options, ...fast, onUpdate: (u) => updates.push(u) });
+    const [result] = await watchDatasets(['big'], { ...options, ...fast, deadlineMs: 10_000,
+      onUpdate: (u) => updates.push(u) });
     assert.equal(result.status, null, JSON.stringify(result.error?.message));
     assert.equal(result.omittedImportCount, 200);
     assert.equal(result.imports.length, 1000);
