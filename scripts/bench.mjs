@@ -23,7 +23,7 @@ import { runSize } from './bench/size.mjs';
 import { runStartup } from './bench/startup.mjs';
 import { runBrowserThroughput } from './bench/throughput-browser.mjs';
 import { runMemory } from './bench/memory.mjs';
-import { runMany } from './bench/many.mjs';
+import { runMany, renderMany } from './bench/many.mjs';
 import { runServerLoad } from './bench/dashboard-server.mjs';
 import { ROOT, startServer, machine, median, kb, ms, int, ratio } from './bench/util.mjs';
 
@@ -255,30 +255,7 @@ function render(r) {
     lines.push('', `Target, no growth of the wasm heap after warm-up: ${grew === 0 && mem.after.heapBytes === mem.before.heapBytes ? 'met' : `**not met** (${grew} bytes)`}` +
       `${mem.failures ? `; ${mem.failures} reads failed` : ''}.`, '');
   }
-  if (s.many) {
-    const many = s.many;
-    lines.push(`## 5. Waiting for ${int(many.count)} datasets (mock Prolific API, ${many.latencyMs} ms per answer)`, '');
-    lines.push('All datasets start processing at the first read; each turns READY between 1.5 s and 6 s. The package ' +
-      'with its defaults (intervalMs 2000, concurrency 6); requests and peak in flight counted at the server.', '');
-    row('strategy', 'wall time s', 'requests sent', 'peak in flight', 'outcome');
-    row('---', '---:', '---:', '---:', '---');
-    for (const x of many.results) {
-      row(x.label, (x.ms / 1000).toFixed(1), int(x.requests), x.peakInFlight,
-        Object.entries(x.statuses).map(([k, v]) => `${v} ${k}`).join(', ') + (x.failures ? `, ${x.failures} failures` : ''));
-    }
-    const watch = many.results.find((x) => x.strategy === 'watch');
-    const others = many.results.filter((x) => x.strategy !== 'watch' && !x.failures);
-    if (watch && others.length > 0) {
-      const fewest = Math.min(...others.map((x) => x.requests));
-      const fastest = Math.min(...others.map((x) => x.ms));
-      const met = (ok) => (ok ? 'met' : '**not met**');
-      lines.push('', `Targets for watchDatasets: at most 6 in flight: ${met(watch.peakInFlight <= 6)} (${watch.peakInFlight}); ` +
-        `requests within 5 % of the fewest (${int(fewest)}): ${met(watch.requests <= fewest * 1.05)} (${int(watch.requests)}); ` +
-        `wall time no worse than the fastest (${(fastest / 1000).toFixed(1)} s): ${met(watch.ms <= fastest * 1.02)} ` +
-        `(${(watch.ms / 1000).toFixed(1)} s).`);
-    }
-    lines.push('');
-  }
+  if (s.many) lines.push(...renderMany(s.many, '## 5.'));
   if (s.server) {
     const sv = s.server;
     lines.push(`## 6. Dashboard server under load (\`serve\`, its own process; ${sv.viewers} viewers, ${sv.datasets} datasets, ` +
