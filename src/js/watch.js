@@ -157,20 +157,20 @@ export function runWatch({ module, read, datasetIds, settings }) {
       } else {
         const { dataset } = outcome;
         const known = imports[index] ?? new Map();
-        const read = new Map();
+        const listed = new Map();
         for (const job of Array.isArray(dataset.imports) ? dataset.imports : []) {
           const importId = importIdOf(job);
-          if (importId !== undefined) read.set(importId, job);
+          if (importId !== undefined) listed.set(importId, job);
         }
         update = module.watchOnDataset(handle, index,
-          [...read.entries()].map(([importId, job]) => ({ importId, status: String(job.status) })),
+          [...listed.entries()].map(([importId, job]) => ({ importId, status: String(job.status) })),
           dataset.omittedImportCount, now);
         if (update !== null) {
           // The jobs as the schedule holds them: this read's, or the earlier read of a job the
           // schedule keeps terminal when this listing says otherwise.
           const held = new Map();
           for (const { importId, status } of update.imports) {
-            const job = read.get(importId);
+            const job = listed.get(importId);
             held.set(importId, job && String(job.status) === status ? job : known.get(importId) ?? { ...job, status });
           }
           imports[index] = held;
