@@ -7,11 +7,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createApi } from './api.js';
+import { createLifecycle } from './lifecycle.js';
 import { NodeXMLHttpRequest } from './node-xhr.js';
 import { ProlificError } from './errors.js';
 import { checkWasmSource, instantiateModule } from './load.js';
 
-export { DATASET_STATUSES, isTerminalStatus, TERMINAL_IMPORT_STATUSES, MAX_UPLOAD_BYTES } from './api.js';
+export { DATASET_STATUSES, isTerminalStatus, TERMINAL_IMPORT_STATUSES } from './api.js';
+export { MAX_UPLOAD_BYTES } from './lifecycle.js';
 export {
   ProlificError, ProlificApiError, NetworkError, TimeoutError, InvalidResponseError, DatasetProcessingError,
 } from './errors.js';
@@ -80,7 +82,7 @@ function environmentDefaults() {
   };
 }
 
-const api = createApi({ loadModule, environmentDefaults });
+const api = createApi({ loadModule, environmentDefaults, createLifecycle });
 
 export const {
   getDatasetStatus, waitForDataset, getDatasetStatuses, watchDatasets, createClient, createDataset, getDataset, getUploadUrl,
