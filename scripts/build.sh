@@ -30,7 +30,9 @@ if [ ! -f build/wasm/CMakeCache.txt ]; then
 fi
 cmake --build build/wasm -j "$jobs"
 mkdir -p dist
-cp build/wasm/prolific-dataset-status.mjs build/wasm/prolific-dataset-status.wasm dist/
+mkdir -p dist/status
+cp build/wasm/full/prolific-dataset-status.mjs build/wasm/full/prolific-dataset-status.wasm dist/
+cp build/wasm/status/prolific-dataset-status.mjs build/wasm/status/prolific-dataset-status.wasm dist/status/
 
 if [ "$native" = 1 ]; then
   if [ ! -f build/native/CMakeCache.txt ]; then
