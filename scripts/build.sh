@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the WebAssembly module into dist/ (and, with --native, the native core and its tests).
-#   scripts/build.sh               build the wasm module (incremental)
+#   scripts/build.sh               build the wasm modules (full: dist/, status-only: dist/status/)
+#                                  and the browser bundles (dist/browser/), incrementally
 #   scripts/build.sh --if-missing  build only when dist/ has no module yet
 #   scripts/build.sh --native      build the native core tests as well
 set -euo pipefail
@@ -17,7 +18,8 @@ for arg in "$@"; do
   esac
 done
 
-if [ "$if_missing" = 1 ] && [ -f dist/prolific-dataset-status.mjs ] && [ -f dist/prolific-dataset-status.wasm ]; then
+if [ "$if_missing" = 1 ] && [ -f dist/prolific-dataset-status.mjs ] && [ -f dist/prolific-dataset-status.wasm ] &&
+  [ -f dist/status/prolific-dataset-status.wasm ]; then
   exit 0
 fi
 
@@ -33,6 +35,12 @@ mkdir -p dist
 mkdir -p dist/status
 cp build/wasm/full/prolific-dataset-status.mjs build/wasm/full/prolific-dataset-status.wasm dist/
 cp build/wasm/status/prolific-dataset-status.mjs build/wasm/status/prolific-dataset-status.wasm dist/status/
+# The browser bundles (dist/browser/, the package's "browser" condition), minified by esbuild.
+if [ -d node_modules/esbuild ]; then
+  node scripts/bundle.mjs
+else
+  echo "build.sh: node_modules/esbuild is missing (run npm ci): dist/browser/ not built" >&2
+fi
 
 if [ "$native" = 1 ]; then
   if [ ! -f build/native/CMakeCache.txt ]; then
