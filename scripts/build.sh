@@ -18,8 +18,8 @@ for arg in "$@"; do
   esac
 done
 
-if [ "$if_missing" = 1 ] && [ -f dist/prolific-dataset-status.mjs ] && [ -f dist/prolific-dataset-status.wasm ] &&
-  [ -f dist/status/prolific-dataset-status.wasm ]; then
+# (the full module is what npm start's dashboard loads; scripts/bootstrap.sh --start checks the same)
+if [ "$if_missing" = 1 ] && [ -f dist/prolific-dataset-status.mjs ] && [ -f dist/prolific-dataset-status.wasm ]; then
   exit 0
 fi
 
@@ -27,7 +27,9 @@ fi
 export NODE_PATH="/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}"
 jobs="$(nproc 2>/dev/null || echo 2)"
 
-if [ ! -f build/wasm/CMakeCache.txt ]; then
+# Configured again after npm ci or npm install: whether Closure, terser and wasm-opt are in
+# node_modules is found at configure time.
+if [ ! -f build/wasm/CMakeCache.txt ] || [ node_modules/.package-lock.json -nt build/wasm/CMakeCache.txt ]; then
   emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
 cmake --build build/wasm -j "$jobs"
