@@ -22,16 +22,18 @@ const STATUS_HEADERS = {
   'Content-Length': String(BODY.length),
   'Cache-Control': 'no-store',
 };
-const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html; charset=utf-8' };
+const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html; charset=utf-8',
+  '.map': 'application/json' };
 const STATIC = new Map([
   ['/bench/page.html', 'scripts/bench/page.html'],
   ['/bench/page.js', 'scripts/bench/page.js'],
-  ['/src/js/index.js', 'src/js/index.js'],
-  ['/src/js/api.js', 'src/js/api.js'],
-  ['/src/js/errors.js', 'src/js/errors.js'],
-  ['/dist/prolific-dataset-status.mjs', 'dist/prolific-dataset-status.mjs'],
-  ['/dist/prolific-dataset-status.wasm', 'dist/prolific-dataset-status.wasm'],
 ]);
+/** The package's files a page may load: every file of src/js/ and dist/ (modules, bundles, maps). */
+const PACKAGE_FILE = /^\/(src\/js\/[\w.-]+\.js|dist\/(?:(?:status|browser)\/)?[\w.-]+\.(?:mjs|js|wasm|map))$/;
+
+function staticFile(pathname) {
+  return STATIC.get(pathname) ?? PACKAGE_FILE.exec(pathname)?.[1];
+}
 
 let requests = 0;
 let inFlight = 0;
@@ -48,7 +50,7 @@ const server = http.createServer((req, res) => {
     res.end(BODY);
     return;
   }
-  const file = STATIC.get(url.split('?')[0]);
+  const file = staticFile(url.split('?')[0]);
   if (file && req.method === 'GET') {
     let bytes;
     try {

@@ -1,12 +1,14 @@
 // JavaScript helpers linked into the module (--js-library). They only move values between the
 // C++ transport (src/wasm/transport.cpp) and the XMLHttpRequest objects the package files per
 // request in src/wasm/pre.js (prolificRequests). No helper reads Emscripten's Fetch state.
+// Property names that C++ (embind) or the package's XMLHttpRequest stand-ins share with this file
+// are quoted, so that Closure Compiler (--closure 1) keeps them.
 mergeInto(LibraryManager.library, {
   // A pending JS Promise and its resolve function, as one embind handle: { promise, resolve }.
   prolific_create_deferred__deps: ['$Emval'],
   prolific_create_deferred: function() {
     var deferred = {};
-    deferred.promise = new Promise(function(resolve) { deferred.resolve = resolve; });
+    deferred['promise'] = new Promise(function(resolve) { deferred['resolve'] = resolve; });
     return Emval.toHandle(deferred);
   },
 
@@ -33,11 +35,11 @@ mergeInto(LibraryManager.library, {
   prolific_request_details__deps: ['$Emval'],
   prolific_request_details: function(key) {
     var request = prolificRequests.get(key);
-    var details = { responseUrl: '', cause: '' };
+    var details = { 'responseUrl': '', 'cause': '' };
     if (request) {
-      details.responseUrl = String(request.responseURL || '');
-      var cause = request.errorCause;
-      if (cause) details.cause = String(cause.code || '') + (cause.message ? ': ' + String(cause.message) : '');
+      details['responseUrl'] = String(request['responseURL'] || '');
+      var cause = request['errorCause'];
+      if (cause) details['cause'] = String(cause['code'] || '') + (cause['message'] ? ': ' + String(cause['message']) : '');
     }
     return Emval.toHandle(details);
   },
