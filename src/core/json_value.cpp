@@ -10,8 +10,6 @@ namespace prolific::detail {
 
 namespace {
 
-bool key_less(const JsonMember& a, const JsonMember& b) { return a.key < b.key; }
-
 std::vector<JsonMember>::const_iterator lower_bound_key(const std::vector<JsonMember>& members, std::string_view key) {
   return std::lower_bound(members.begin(), members.end(), key,
                           [](const JsonMember& member, std::string_view k) { return std::string_view(member.key) < k; });
@@ -96,16 +94,24 @@ class JsonBuilder {
   bool end_object() {
     std::vector<JsonMember>& members = stack_.back()->members_;
     stack_.pop_back();
-    if (members.size() < 2) return true;
-    std::stable_sort(members.begin(), members.end(), key_less);
-    // Of a run of equal keys the last read wins (stable sort keeps reading order within it).
-    std::size_t kept = 0;
-    for (std::size_t i = 0; i < members.size(); ++i) {
-      if (i + 1 < members.size() && members[i + 1].key == members[i].key) continue;
-      if (kept != i) members[kept] = std::move(members[i]);
-      ++kept;
+    std::size_t count = members.size();
+    bool sorted = true;
+    for (std::size_t i = 1; i < count && sorted; ++i) sorted = members[i - 1].key < members[i].key;
+    if (sorted) return true;
+    // Sorted by key, then by reading order; of a run of equal keys the last read wins.
+    std::vector<std::size_t> order(count);
+    for (std::size_t i = 0; i < count; ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      int compared = members[a].key.compare(members[b].key);
+      return compared < 0 || (compared == 0 && a < b);
+    });
+    std::vector<JsonMember> kept;
+    kept.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      if (i + 1 < count && members[order[i + 1]].key == members[order[i]].key) continue;
+      kept.push_back(std::move(members[order[i]]));
     }
-    members.resize(kept);
+    members = std::move(kept);
     return true;
   }
   bool start_array(std::size_t /*elements*/) {

@@ -257,14 +257,25 @@ Result<std::string> parse_dataset(int http_status, std::string_view body, std::s
     // Past max_listed_imports, the jobs that decide a wait are kept first: unfinished ones, then
     // failed or pending_schema, then partial, then complete. A cut list then never makes a watch
     // finish early or hides a failure. The kept jobs stay in the API's order.
-    std::vector<std::size_t> order(jobs->size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    if (order.size() > max_listed_imports) {
-      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return import_rank((*jobs)[a]) < import_rank((*jobs)[b]);
-      });
-      order.resize(max_listed_imports);
-      std::sort(order.begin(), order.end());
+    std::vector<std::size_t> order;
+    if (jobs->size() <= max_listed_imports) {
+      for (std::size_t i = 0; i < jobs->size(); ++i) order.push_back(i);
+    } else {
+      std::vector<int> rank(jobs->size());
+      for (std::size_t i = 0; i < jobs->size(); ++i) rank[i] = import_rank((*jobs)[i]);
+      std::vector<bool> keep(jobs->size());
+      std::size_t kept = 0;
+      for (int wanted = 0; wanted <= 4; ++wanted) {
+        for (std::size_t i = 0; i < jobs->size() && kept < max_listed_imports; ++i) {
+          if (rank[i] == wanted) {
+            keep[i] = true;
+            ++kept;
+          }
+        }
+      }
+      for (std::size_t i = 0; i < jobs->size(); ++i) {
+        if (keep[i]) order.push_back(i);
+      }
     }
     JsonValue list = JsonValue::array();
     for (std::size_t index : order) {
