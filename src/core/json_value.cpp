@@ -17,10 +17,54 @@ std::vector<JsonMember>::const_iterator lower_bound_key(const std::vector<JsonMe
 
 }  // namespace
 
+struct JsonValue::Payload {
+  std::string string;
+  std::vector<JsonValue> items;
+  std::vector<JsonMember> members;
+};
+
+JsonValue::JsonValue(std::string text) : type_(Type::string) { payload().string = std::move(text); }
+
+JsonValue::JsonValue(const JsonValue& other) : type_(other.type_), scalar_(other.scalar_) {
+  if (other.payload_) payload_ = std::make_unique<Payload>(*other.payload_);
+}
+
+JsonValue& JsonValue::operator=(const JsonValue& other) {
+  if (this != &other) *this = JsonValue(other);
+  return *this;
+}
+
+JsonValue::JsonValue() = default;
+JsonValue::JsonValue(JsonValue&& other) noexcept = default;
+JsonValue& JsonValue::operator=(JsonValue&& other) noexcept = default;
+JsonValue::~JsonValue() = default;
+
+JsonValue::Payload& JsonValue::payload() {
+  if (!payload_) payload_ = std::make_unique<Payload>();
+  return *payload_;
+}
+
+const std::string& JsonValue::string() const {
+  static const std::string empty;
+  return payload_ ? payload_->string : empty;
+}
+
+const std::vector<JsonValue>& JsonValue::items() const {
+  static const std::vector<JsonValue> empty;
+  return payload_ ? payload_->items : empty;
+}
+
+const std::vector<JsonMember>& JsonValue::members() const {
+  static const std::vector<JsonMember> empty;
+  return payload_ ? payload_->members : empty;
+}
+
+void JsonValue::push_back(JsonValue value) { payload().items.push_back(std::move(value)); }
+
 JsonValue JsonValue::integer(long long value) {
   JsonValue out;
   out.type_ = Type::integer;
-  out.signed_ = value;
+  out.scalar_.signed_value = value;
   return out;
 }
 
@@ -37,20 +81,24 @@ JsonValue JsonValue::object() {
 }
 
 const JsonValue* JsonValue::find(std::string_view key) const {
-  auto it = lower_bound_key(members_, key);
-  if (it == members_.end() || it->key != key) return nullptr;
+  const std::vector<JsonMember>& all = members();
+  auto it = lower_bound_key(all, key);
+  if (it == all.end() || it->key != key) return nullptr;
   return &it->value;
 }
 
 void JsonValue::set(std::string key, JsonValue value) {
-  auto it = members_.begin() + (lower_bound_key(members_, key) - members_.cbegin());
-  if (it != members_.end() && it->key == key) it->value = std::move(value);
-  else members_.insert(it, JsonMember{std::move(key), std::move(value)});
+  std::vector<JsonMember>& all = payload().members;
+  auto it = all.begin() + (lower_bound_key(all, key) - all.cbegin());
+  if (it != all.end() && it->key == key) it->value = std::move(value);
+  else all.insert(it, JsonMember{std::move(key), std::move(value)});
 }
 
 void JsonValue::erase(std::string_view key) {
-  auto it = lower_bound_key(members_, key);
-  if (it != members_.end() && it->key == key) members_.erase(it);
+  if (!payload_) return;
+  std::vector<JsonMember>& all = payload_->members;
+  auto it = lower_bound_key(all, key);
+  if (it != all.end() && it->key == key) all.erase(it);
 }
 
 // The SAX handler (nlohmann/json's json_sax interface) that builds a JsonValue. Objects collect
@@ -65,20 +113,20 @@ class JsonBuilder {
   bool boolean(bool value) {
     JsonValue v;
     v.type_ = JsonValue::Type::boolean;
-    v.boolean_ = value;
+    v.scalar_.boolean = value;
     return add(std::move(v)) != nullptr;
   }
   bool number_integer(json::number_integer_t value) { return add(JsonValue::integer(value)) != nullptr; }
   bool number_unsigned(json::number_unsigned_t value) {
     JsonValue v;
     v.type_ = JsonValue::Type::unsigned_integer;
-    v.unsigned_ = value;
+    v.scalar_.unsigned_value = value;
     return add(std::move(v)) != nullptr;
   }
   bool number_float(json::number_float_t value, const json::string_t& /*text*/) {
     JsonValue v;
     v.type_ = JsonValue::Type::floating;
-    v.double_ = value;
+    v.scalar_.double_value = value;
     return add(std::move(v)) != nullptr;
   }
   bool string(json::string_t& value) { return add(JsonValue(std::move(value))) != nullptr; }
@@ -88,11 +136,11 @@ class JsonBuilder {
     return true;
   }
   bool key(json::string_t& value) {
-    stack_.back()->members_.push_back(JsonMember{std::move(value), JsonValue()});
+    stack_.back()->payload().members.push_back(JsonMember{std::move(value), JsonValue()});
     return true;
   }
   bool end_object() {
-    std::vector<JsonMember>& members = stack_.back()->members_;
+    std::vector<JsonMember>& members = stack_.back()->payload().members;
     stack_.pop_back();
     std::size_t count = members.size();
     bool sorted = true;
@@ -138,10 +186,11 @@ class JsonBuilder {
     }
     JsonValue* parent = stack_.back();
     if (parent->type_ == JsonValue::Type::array) {
-      parent->items_.push_back(std::move(value));
-      return &parent->items_.back();
+      std::vector<JsonValue>& items = parent->payload().items;
+      items.push_back(std::move(value));
+      return &items.back();
     }
-    JsonValue* slot = &parent->members_.back().value;
+    JsonValue* slot = &parent->payload_->members.back().value;
     *slot = std::move(value);
     return slot;
   }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,9 +21,14 @@ class JsonValue {
  public:
   enum class Type : unsigned char { null, boolean, integer, unsigned_integer, floating, string, array, object };
 
-  JsonValue() = default;
+  JsonValue();
   /// A string value.
-  explicit JsonValue(std::string text) : type_(Type::string), string_(std::move(text)) {}
+  explicit JsonValue(std::string text);
+  JsonValue(const JsonValue& other);
+  JsonValue(JsonValue&& other) noexcept;
+  JsonValue& operator=(const JsonValue& other);
+  JsonValue& operator=(JsonValue&& other) noexcept;
+  ~JsonValue();
   /// A signed integer value.
   static JsonValue integer(long long value);
   /// An empty array / object.
@@ -36,15 +42,16 @@ class JsonValue {
   bool is_object() const { return type_ == Type::object; }
 
   /// The text of a string value ("" for other types).
-  const std::string& string() const { return string_; }
-  bool boolean() const { return boolean_; }
-  long long signed_value() const { return signed_; }
-  unsigned long long unsigned_value() const { return unsigned_; }
-  double double_value() const { return double_; }
+  const std::string& string() const;
+  /// The value of a boolean / integer / unsigned integer / double (only for a value of that type).
+  bool boolean() const { return scalar_.boolean; }
+  long long signed_value() const { return scalar_.signed_value; }
+  unsigned long long unsigned_value() const { return scalar_.unsigned_value; }
+  double double_value() const { return scalar_.double_value; }
   /// Items of an array (empty for other types).
-  const std::vector<JsonValue>& items() const { return items_; }
+  const std::vector<JsonValue>& items() const;
   /// Members of an object, sorted by key, each key once (empty for other types).
-  const std::vector<JsonMember>& members() const { return members_; }
+  const std::vector<JsonMember>& members() const;
 
   /// The member `key` of an object, or nullptr (also when this is not an object).
   const JsonValue* find(std::string_view key) const;
@@ -53,18 +60,24 @@ class JsonValue {
   /// Removes member `key` of an object, when there is one.
   void erase(std::string_view key);
   /// Appends an item to an array.
-  void push_back(JsonValue value) { items_.push_back(std::move(value)); }
+  void push_back(JsonValue value);
 
  private:
   friend class JsonBuilder;
+  struct Payload;
+  // The payload of a string, array or object, made when first needed.
+  Payload& payload();
+
+  // A value is small (24 bytes in WebAssembly, the DOM's 16 plus a pointer): a hostile body of 1
+  // MiB of tiny values then takes about what nlohmann's DOM took, not four times as much.
   Type type_ = Type::null;
-  bool boolean_ = false;
-  long long signed_ = 0;
-  unsigned long long unsigned_ = 0;
-  double double_ = 0;
-  std::string string_;
-  std::vector<JsonValue> items_;
-  std::vector<JsonMember> members_;
+  union Scalar {
+    bool boolean;
+    long long signed_value;
+    unsigned long long unsigned_value;
+    double double_value;
+  } scalar_{};
+  std::unique_ptr<Payload> payload_;
 };
 
 struct JsonMember {
