@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets (clang, ASan + UBSan) in build/fuzz and runs each for a while.
 #   scripts/fuzz.sh [seconds-per-target] [target...]
 #     seconds-per-target  default 60
-#     target              status_body error_body retry_after base_url (default: all four)
+#     target              status_body error_body retry_after base_url json_value (default: all)
 # Each target runs on a copy of its seed corpus (build/fuzz/corpus/<target>; the repository is
 # never written), with tests/fuzz/json.dict. Crashes, invariant breaks (__builtin_trap), UBSan
 # reports, timeouts (-timeout=10) and out-of-memory (-rss_limit_mb=2048) are saved under
@@ -19,7 +19,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-all_targets=(status_body error_body retry_after base_url)
+all_targets=(status_body error_body retry_after base_url json_value)
 seconds="${1:-60}"
 if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
   echo "fuzz.sh: seconds-per-target must be a positive whole number, not '$seconds'" >&2

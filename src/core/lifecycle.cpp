@@ -10,7 +10,7 @@
 namespace prolific {
 namespace {
 
-using nlohmann::json;
+using detail::JsonValue;
 using detail::integer_field;
 using detail::string_field;
 
@@ -43,15 +43,15 @@ std::string datasets_path(std::string_view dataset_id) {
   return "/api/v1/data-collection/datasets/" + percent_encode_path_segment(dataset_id);
 }
 
-void put_string(json& out, const char* key, const std::string& value, std::string_view token) {
-  if (!value.empty()) out[key] = redact(value, token);
+void put_string(JsonValue& out, const char* key, const std::string& value, std::string_view token) {
+  if (!value.empty()) out.set(key, JsonValue(redact(value, token)));
 }
 
-void put_count(json& out, const char* key, const json& source, const char* source_key) {
-  if (auto count = integer_field(source, source_key); count && *count >= 0) out[key] = *count;
+void put_count(JsonValue& out, const char* key, const JsonValue& source, const char* source_key) {
+  if (auto count = integer_field(source, source_key); count && *count >= 0) out.set(key, JsonValue::integer(*count));
 }
 
-std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+using detail::to_json_text;
 
 // Longest readable text kept for one record error or a reason, in bytes.
 constexpr std::size_t max_error_text_bytes = 1000;
@@ -60,8 +60,8 @@ constexpr std::size_t max_error_text_bytes = 1000;
 // field?, reason}) read into {"recordIndex"?, "field"?, "reason"} and one readable line,
 // `record 3, field "text": reason`, where N counts records from 1 (record_index + 1). An entry of
 // another shape keeps its text as the reason and has no recordIndex.
-std::pair<json, std::string> read_record_error(const json& entry, std::string_view token) {
-  json structured = json::object();
+std::pair<JsonValue, std::string> read_record_error(const JsonValue& entry, std::string_view token) {
+  JsonValue structured = JsonValue::object();
   std::string field;
   std::string reason;
   std::optional<long long> index;
@@ -71,12 +71,12 @@ std::pair<json, std::string> read_record_error(const json& entry, std::string_vi
     field = detail::truncate_utf8(redact(string_field(entry, "field"), token), max_error_text_bytes);
     reason = string_field(entry, "reason");
     if (reason.empty()) {
-      if (auto nested = entry.find("reason"); nested != entry.end() && !nested->is_null()) {
+      if (const JsonValue* nested = entry.find("reason"); nested != nullptr && !nested->is_null()) {
         reason = detail::flatten_detail(*nested, 1);
       }
     }
     if (reason.empty() && !index) {
-      json rest = entry;
+      JsonValue rest = entry;
       rest.erase("field");
       reason = detail::flatten_detail(rest, 1);
     }
@@ -87,15 +87,15 @@ std::pair<json, std::string> read_record_error(const json& entry, std::string_vi
   std::string line;
   if (index) {
     line = "record " + std::to_string(*index + 1);
-    structured["recordIndex"] = *index;
+    structured.set("recordIndex", JsonValue::integer(*index));
   }
   if (!field.empty()) {
     line += (line.empty() ? "field \"" : ", field \"") + field + "\"";
-    structured["field"] = field;
+    structured.set("field", JsonValue(field));
   }
   if (!line.empty()) line += ": ";
   line += reason.empty() ? std::string("rejected") : reason;
-  structured["reason"] = reason;
+  structured.set("reason", JsonValue(reason));
   return {std::move(structured), std::move(line)};
 }
 
@@ -118,20 +118,20 @@ std::string content_type_for(std::string_view filename) {
 Result<HttpRequest> build_create_dataset_request(const CreateDatasetInput& input, const ClientOptions& options) {
   if (input.name.empty()) return invalid("name must be a non-empty string");
   if (input.workspace_id.empty()) return invalid("workspaceId must be a non-empty string");
-  json body = json::object();
-  body["name"] = input.name;
-  body["workspace_id"] = input.workspace_id;
+  JsonValue body = JsonValue::object();
+  body.set("name", JsonValue(input.name));
+  body.set("workspace_id", JsonValue(input.workspace_id));
   if (input.schema_json) {
     std::string problem;
-    json schema = detail::parse_json(*input.schema_json, &problem);
-    if (schema.is_discarded()) return invalid("schema cannot be sent: " + problem);
+    JsonValue schema;
+    if (!detail::parse_json(*input.schema_json, &schema, &problem)) return invalid("schema cannot be sent: " + problem);
     if (!schema.is_object()) return invalid("schema must be a JSON object");
-    body["schema"] = std::move(schema);
+    body.set("schema", std::move(schema));
   }
   Result<HttpRequest> request = api_request("POST", "/api/v1/data-collection/datasets", options);
   if (!request.ok()) return request;
   request.value().headers.emplace_back("Content-Type", "application/json");
-  request.value().body = dump(body);
+  request.value().body = to_json_text(body);
   return request;
 }
 
@@ -188,25 +188,25 @@ bool is_terminal_import_status(std::string_view status) {
 namespace {
 
 // The dataset fields shared by creation and reading; `what` names the expected body in errors.
-Result<json> read_dataset(int http_status, std::string_view body, std::string_view token, const char* what,
-                          json* source) {
+Result<JsonValue> read_dataset(int http_status, std::string_view body, std::string_view token, const char* what,
+                               JsonValue* source) {
   std::string problem;
-  json value = detail::parse_json(body, &problem);
+  JsonValue value;
   auto failure = [&](const std::string& reason) {
     return detail::invalid_response(http_status, body, token, reason, what);
   };
-  if (value.is_discarded()) return failure(body.empty() ? "the body is empty" : problem);
+  if (!detail::parse_json(body, &value, &problem)) return failure(body.empty() ? "the body is empty" : problem);
   if (!value.is_object()) return failure("the JSON is not an object");
   std::string id = string_field(value, "id");
   if (id.empty()) return failure("it has no \"id\" string");
-  json out = json::object();
-  out["id"] = redact(id, token);
-  out["name"] = redact(string_field(value, "name"), token);
+  JsonValue out = JsonValue::object();
+  out.set("id", JsonValue(redact(id, token)));
+  out.set("name", JsonValue(redact(string_field(value, "name"), token)));
   put_string(out, "workspaceId", string_field(value, "workspace_id"), token);
   put_string(out, "status", string_field(value, "status"), token);
   put_string(out, "createdAt", string_field(value, "created_at"), token);
   put_string(out, "createdBy", string_field(value, "created_by"), token);
-  if (auto version = integer_field(value, "schema_version")) out["schemaVersion"] = *version;
+  if (auto version = integer_field(value, "schema_version")) out.set("schemaVersion", JsonValue::integer(*version));
   put_count(out, "totalDatapointCount", value, "total_datapoint_count");
   *source = std::move(value);
   return out;
@@ -214,75 +214,89 @@ Result<json> read_dataset(int http_status, std::string_view body, std::string_vi
 
 // How much a listed import job matters to a wait, most first: 0 unfinished (or an unknown status),
 // 1 failed or pending_schema, 2 partial, 3 complete, 4 not an import job.
-int import_rank(const json& job) {
+int import_rank(const JsonValue& job) {
   if (!job.is_object()) return 4;
-  auto status = job.find("status");
-  if (status == job.end() || !status->is_string()) return 4;
-  const std::string& text = status->get_ref<const std::string&>();
+  const JsonValue* status = job.find("status");
+  if (status == nullptr || !status->is_string()) return 4;
+  const std::string& text = status->string();
   if (!is_terminal_import_status(text)) return 0;
   if (text == "failed" || text == "pending_schema") return 1;
   return text == "partial" ? 2 : 3;
 }
 
-// An import job object (from a dataset's `imports`) in the shape of parse_import_status.
-std::optional<json> read_import_job(const json& job, std::string_view token) {
+// The import job fields of parse_import_status, from an object whose "status" is a non-empty
+// string.
+JsonValue read_import_fields(const JsonValue& value, const std::string& status, std::string_view token);
+
+// An import job object (from a dataset's `imports`) in the shape of parse_import_status. A job is
+// read as parse_import_status would read it sent alone: one whose JSON text would be larger than
+// max_body_bytes (a number such as 1e9 is written longer than it was sent) is skipped.
+std::optional<JsonValue> read_import_job(const JsonValue& job, std::string_view token) {
   if (!job.is_object()) return std::nullopt;
-  Result<ImportStatus> status = parse_import_status(200, dump(job), token);
-  if (!status.ok()) return std::nullopt;
-  json out = json::object();
-  // Our own output, read back without the limits for untrusted bodies: once redacted (a short
-  // token becomes "[REDACTED]") and re-escaped it can outgrow max_body_bytes, and the discarded
-  // value parse_json gives then made update() throw, that is abort() under JSON_NOEXCEPTION.
-  json fields = json::parse(status.value().json, nullptr, /*allow_exceptions=*/false);
-  if (!fields.is_object()) return std::nullopt;
-  out.update(fields);
-  return out;
+  if (detail::to_json_text(job).size() > max_body_bytes) return std::nullopt;
+  std::string status = string_field(job, "status");
+  if (status.empty()) return std::nullopt;
+  return read_import_fields(job, status, token);
 }
 
 }  // namespace
 
 Result<std::string> parse_created_dataset(int http_status, std::string_view body, std::string_view token) {
-  json source;
-  Result<json> dataset = read_dataset(http_status, body, token, "a created dataset", &source);
+  JsonValue source;
+  Result<JsonValue> dataset = read_dataset(http_status, body, token, "a created dataset", &source);
   if (!dataset.ok()) return dataset.error();
-  return dump(dataset.value());
+  return to_json_text(dataset.value());
 }
 
 Result<std::string> parse_dataset(int http_status, std::string_view body, std::string_view token) {
-  json source;
-  Result<json> dataset = read_dataset(http_status, body, token, "a dataset", &source);
+  JsonValue source;
+  Result<JsonValue> dataset = read_dataset(http_status, body, token, "a dataset", &source);
   if (!dataset.ok()) return dataset.error();
-  if (auto jobs = source.find("imports"); jobs != source.end() && jobs->is_array()) {
+  if (const JsonValue* found = source.find("imports"); found != nullptr && found->is_array()) {
+    const std::vector<JsonValue>* jobs = &found->items();
     // Past max_listed_imports, the jobs that decide a wait are kept first: unfinished ones, then
     // failed or pending_schema, then partial, then complete. A cut list then never makes a watch
     // finish early or hides a failure. The kept jobs stay in the API's order.
-    std::vector<std::size_t> order(jobs->size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    if (order.size() > max_listed_imports) {
-      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return import_rank((*jobs)[a]) < import_rank((*jobs)[b]);
-      });
-      order.resize(max_listed_imports);
-      std::sort(order.begin(), order.end());
+    std::vector<std::size_t> order;
+    if (jobs->size() <= max_listed_imports) {
+      for (std::size_t i = 0; i < jobs->size(); ++i) order.push_back(i);
+    } else {
+      std::vector<int> rank(jobs->size());
+      for (std::size_t i = 0; i < jobs->size(); ++i) rank[i] = import_rank((*jobs)[i]);
+      std::vector<bool> keep(jobs->size());
+      std::size_t kept = 0;
+      for (int wanted = 0; wanted <= 4; ++wanted) {
+        for (std::size_t i = 0; i < jobs->size() && kept < max_listed_imports; ++i) {
+          if (rank[i] == wanted) {
+            keep[i] = true;
+            ++kept;
+          }
+        }
+      }
+      for (std::size_t i = 0; i < jobs->size(); ++i) {
+        if (keep[i]) order.push_back(i);
+      }
     }
-    json list = json::array();
+    JsonValue list = JsonValue::array();
     for (std::size_t index : order) {
       if (auto read = read_import_job((*jobs)[index], token)) list.push_back(std::move(*read));
     }
-    dataset.value()["imports"] = std::move(list);
-    if (jobs->size() > order.size()) dataset.value()["omittedImportCount"] = jobs->size() - order.size();
+    dataset.value().set("imports", std::move(list));
+    if (jobs->size() > order.size()) {
+      dataset.value().set("omittedImportCount", JsonValue::integer(static_cast<long long>(jobs->size() - order.size())));
+    }
   }
-  return dump(dataset.value());
+  return to_json_text(dataset.value());
 }
 
 Result<std::string> parse_upload_url(int http_status, std::string_view body, std::string_view token,
                                      std::string_view filename) {
   std::string problem;
-  json value = detail::parse_json(body, &problem);
+  JsonValue value;
   auto failure = [&](const std::string& what) {
     return detail::invalid_response(http_status, body, token, what, "an upload URL");
   };
-  if (value.is_discarded()) return failure(body.empty() ? "the body is empty" : problem);
+  if (!detail::parse_json(body, &value, &problem)) return failure(body.empty() ? "the body is empty" : problem);
   if (!value.is_object()) return failure("the JSON is not an object");
   std::string upload_url = string_field(value, "upload_url");
   if (upload_url.empty()) return failure("it has no \"upload_url\" string");
@@ -302,58 +316,67 @@ Result<std::string> parse_upload_url(int http_status, std::string_view body, std
   if (content_type.empty()) {
     return failure("it has no \"content_type\", and the file name's extension names none (.csv, .jsonl or .zip)");
   }
-  json out = json::object();
-  out["uploadUrl"] = upload_url;
-  out["httpMethod"] = "PUT";
+  JsonValue out = JsonValue::object();
+  out.set("uploadUrl", JsonValue(upload_url));
+  out.set("httpMethod", JsonValue("PUT"));
   put_string(out, "expiresAt", string_field(value, "expires_at"), token);
-  out["contentType"] = redact(content_type, token);
-  out["contentTypeSource"] = content_type_source;
+  out.set("contentType", JsonValue(redact(content_type, token)));
+  out.set("contentTypeSource", JsonValue(content_type_source));
   put_string(out, "fileKey", string_field(value, "file_key"), token);
   put_string(out, "importId", string_field(value, "import_id"), token);
-  return dump(out);
+  return to_json_text(out);
 }
 
 Result<ImportStatus> parse_import_status(int http_status, std::string_view body, std::string_view token) {
   std::string problem;
-  json value = detail::parse_json(body, &problem);
+  JsonValue value;
   auto failure = [&](const std::string& what) {
     return detail::invalid_response(http_status, body, token, what, "an import job");
   };
-  if (value.is_discarded()) return failure(body.empty() ? "the body is empty" : problem);
+  if (!detail::parse_json(body, &value, &problem)) return failure(body.empty() ? "the body is empty" : problem);
   if (!value.is_object()) return failure("the JSON is not an object");
   std::string status = string_field(value, "status");
   if (status.empty()) return failure("it has no \"status\" string");
-  json out = json::object();
+  JsonValue out = read_import_fields(value, status, token);
+  return ImportStatus{out.find("status")->string(), to_json_text(out)};
+}
+
+namespace {
+
+JsonValue read_import_fields(const JsonValue& value, const std::string& status, std::string_view token) {
+  JsonValue out = JsonValue::object();
   put_string(out, "importId", string_field(value, "import_id"), token);
   put_string(out, "type", string_field(value, "type"), token);
   put_string(out, "filename", string_field(value, "filename"), token);
-  out["status"] = redact(status, token);
+  out.set("status", JsonValue(redact(status, token)));
   put_count(out, "acceptedCount", value, "accepted_count");
   put_count(out, "rejectedCount", value, "rejected_count");
   put_count(out, "duplicateCount", value, "duplicate_count");
-  if (auto errors = value.find("errors"); errors != value.end() && errors->is_array()) {
-    json lines = json::array();
-    json records = json::array();
-    for (const json& entry : *errors) {
-      if (lines.size() >= 1000) break;
+  if (const JsonValue* errors = value.find("errors"); errors != nullptr && errors->is_array()) {
+    JsonValue lines = JsonValue::array();
+    JsonValue records = JsonValue::array();
+    for (const JsonValue& entry : errors->items()) {
+      if (lines.items().size() >= 1000) break;
       auto [structured, line] = read_record_error(entry, token);
-      lines.push_back(std::move(line));
+      lines.push_back(JsonValue(std::move(line)));
       records.push_back(std::move(structured));
     }
-    out["errors"] = std::move(lines);
-    out["recordErrors"] = std::move(records);
+    out.set("errors", std::move(lines));
+    out.set("recordErrors", std::move(records));
   }
   put_string(out, "createdAt", string_field(value, "created_at"), token);
   put_string(out, "updatedAt", string_field(value, "updated_at"), token);
   std::string reason = string_field(value, "reason");
   if (reason.empty()) {
-    if (auto nested = value.find("reason"); nested != value.end() && !nested->is_null()) {
+    if (const JsonValue* nested = value.find("reason"); nested != nullptr && !nested->is_null()) {
       reason = detail::flatten_detail(*nested, 1);
     }
   }
   // Redact, then cut: cutting first could keep the start of a token that straddles the cut.
-  if (!reason.empty()) out["reason"] = detail::truncate_utf8(redact(reason, token), 2000);
-  return ImportStatus{out["status"].get<std::string>(), dump(out)};
+  if (!reason.empty()) out.set("reason", JsonValue(detail::truncate_utf8(redact(reason, token), 2000)));
+  return out;
 }
+
+}  // namespace
 
 }  // namespace prolific

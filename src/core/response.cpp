@@ -9,8 +9,6 @@
 namespace prolific {
 namespace detail {
 
-using nlohmann::json;
-
 constexpr std::size_t max_title_bytes = 500;
 constexpr std::size_t max_detail_bytes = 2000;
 
@@ -78,36 +76,37 @@ std::string_view strip_bom(std::string_view body) {
   return body;
 }
 
-// Parses untrusted bytes without exceptions. Sets `problem` and returns a discarded value on failure.
-json parse_json(std::string_view body, std::string* problem) {
+// Parses untrusted bytes without exceptions. Sets `problem` and returns false on failure.
+bool parse_json(std::string_view body, JsonValue* value, std::string* problem) {
+  *value = JsonValue();
   if (body.size() > max_body_bytes) {
     *problem = "the body is larger than " + std::to_string(max_body_bytes) + " bytes";
-    return json(json::value_t::discarded);
+    return false;
   }
   body = strip_bom(body);
   if (body.size() >= 3 && body.substr(0, 3) == "\xEF\xBB\xBF") {
     *problem = "the body starts with more than one byte order mark";
-    return json(json::value_t::discarded);
+    return false;
   }
   if (body.find('\0') != std::string_view::npos) {
     // JSON text never holds a raw NUL (RFC 8259 §7); nlohmann/json would stop reading there.
     *problem = "the body is not valid JSON (it holds a NUL byte)";
-    return json(json::value_t::discarded);
+    return false;
   }
   if (json_depth(body, max_json_depth) > max_json_depth) {
     *problem = "the JSON is nested deeper than " + std::to_string(max_json_depth) + " levels";
-    return json(json::value_t::discarded);
+    return false;
   }
-  json value = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) *problem = "the body is not valid JSON";
-  return value;
+  if (parse_json_value(body, value)) return true;
+  *problem = "the body is not valid JSON";
+  return false;
 }
 
-std::string flatten_detail(const json& value, int depth);
+std::string flatten_detail(const JsonValue& value, int depth);
 
-std::string join_flattened(const json& array, const char* separator, int depth) {
+std::string join_flattened(const JsonValue& array, const char* separator, int depth) {
   std::string out;
-  for (const json& item : array) {
+  for (const JsonValue& item : array.items()) {
     std::string text = flatten_detail(item, depth + 1);
     if (text.empty()) continue;
     if (!out.empty()) out += separator;
@@ -118,52 +117,50 @@ std::string join_flattened(const json& array, const char* separator, int depth) 
 
 // Readable text for a `detail`: strings as they are, arrays joined with "; ", objects as
 // "field: message, message; field: message".
-std::string flatten_detail(const json& value, int depth) {
+std::string flatten_detail(const JsonValue& value, int depth) {
   if (depth > max_json_depth) return "";
   switch (value.type()) {
-    case json::value_t::string:
-      return value.get_ref<const std::string&>();
-    case json::value_t::array:
+    case JsonValue::Type::string:
+      return value.string();
+    case JsonValue::Type::array:
       return join_flattened(value, depth == 0 ? "; " : ", ", depth);
-    case json::value_t::object: {
+    case JsonValue::Type::object: {
       std::string out;
-      for (auto it = value.begin(); it != value.end(); ++it) {
-        std::string text = it.value().is_array() ? join_flattened(it.value(), ", ", depth + 1)
-                                                 : flatten_detail(it.value(), depth + 1);
+      for (const JsonMember& member : value.members()) {
+        std::string text = member.value.is_array() ? join_flattened(member.value, ", ", depth + 1)
+                                                   : flatten_detail(member.value, depth + 1);
         if (!out.empty()) out += "; ";
-        out += it.key();
+        out += member.key;
         if (!text.empty()) out += ": " + text;
       }
       return out;
     }
-    case json::value_t::null:
-    case json::value_t::discarded:
+    case JsonValue::Type::null:
       return "";
     default:
-      return value.dump(-1, ' ', false, json::error_handler_t::replace);
+      return to_json_text(value);
   }
 }
 
-std::string string_field(const json& object, const char* key) {
-  auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) return "";
-  return it->get_ref<const std::string&>();
+std::string string_field(const JsonValue& object, const char* key) {
+  const JsonValue* field = object.find(key);
+  if (field == nullptr || !field->is_string()) return "";
+  return field->string();
 }
 
-std::optional<long long> integer_field(const json& object, const char* key) {
+std::optional<long long> integer_field(const JsonValue& object, const char* key) {
   // The value reaches JavaScript as a number, so only safe integers (|n| <= 2^53 - 1) are kept.
-  // nlohmann/json stores every non-negative integer as unsigned, and is_number_integer() is true
-  // for those too: test unsigned first, or 2^64 - 1 would be read back as -1.
+  // nlohmann/json's lexer reads every non-negative integer as unsigned.
   constexpr unsigned long long max_safe_integer = 9007199254740991ULL;
-  auto it = object.find(key);
-  if (it == object.end()) return std::nullopt;
-  if (it->is_number_unsigned()) {
-    unsigned long long value = it->get<unsigned long long>();
+  const JsonValue* field = object.find(key);
+  if (field == nullptr) return std::nullopt;
+  if (field->type() == JsonValue::Type::unsigned_integer) {
+    unsigned long long value = field->unsigned_value();
     if (value <= max_safe_integer) return static_cast<long long>(value);
     return std::nullopt;
   }
-  if (it->is_number_integer()) {
-    long long value = it->get<long long>();
+  if (field->type() == JsonValue::Type::integer) {
+    long long value = field->signed_value();
     if (value >= -static_cast<long long>(max_safe_integer) && value <= static_cast<long long>(max_safe_integer)) {
       return value;
     }
@@ -171,20 +168,20 @@ std::optional<long long> integer_field(const json& object, const char* key) {
   return std::nullopt;
 }
 
-void read_error_fields(const json& body, Error* error) {
+void read_error_fields(const JsonValue& body, Error* error) {
   if (!body.is_object()) return;
-  auto nested = body.find("error");
-  if (nested != body.end() && nested->is_object()) {
+  const JsonValue* nested = body.find("error");
+  if (nested != nullptr && nested->is_object()) {
     error->error_code = integer_field(*nested, "error_code");
     error->title = string_field(*nested, "title");
-    if (auto detail = nested->find("detail"); detail != nested->end()) error->detail = flatten_detail(*detail, 0);
+    if (const JsonValue* detail = nested->find("detail")) error->detail = flatten_detail(*detail, 0);
     error->additional_information = string_field(*nested, "additional_information");
     return;
   }
-  if (nested != body.end() && nested->is_string()) error->title = nested->get_ref<const std::string&>();
+  if (nested != nullptr && nested->is_string()) error->title = nested->string();
   std::string message = string_field(body, "message");
   if (!message.empty()) error->title = message;
-  if (auto detail = body.find("detail"); detail != body.end()) error->detail = flatten_detail(*detail, 0);
+  if (const JsonValue* detail = body.find("detail")) error->detail = flatten_detail(*detail, 0);
 }
 
 Error invalid_response(int http_status, std::string_view body, std::string_view token, const std::string& problem,
@@ -198,7 +195,7 @@ Error invalid_response(int http_status, std::string_view body, std::string_view 
 
 }  // namespace detail
 
-using detail::json;
+using detail::JsonValue;
 using detail::flatten_detail;
 using detail::parse_json;
 using detail::read_error_fields;
@@ -450,14 +447,14 @@ Result<std::optional<std::string>> parse_status_body(int http_status, std::strin
     return detail::invalid_response(http_status, body, token, problem, "a dataset status");
   };
   std::string problem;
-  json value = parse_json(body, &problem);
-  if (value.is_discarded()) return failure(body.empty() ? "the body is empty" : problem);
+  JsonValue value;
+  if (!parse_json(body, &value, &problem)) return failure(body.empty() ? "the body is empty" : problem);
   if (!value.is_object()) return failure("the JSON is not an object");
-  auto status = value.find("status");
+  const JsonValue* status = value.find("status");
   // The reference marks `status` optional and nullable: a dataset without a status of its own.
-  if (status == value.end() || status->is_null()) return std::optional<std::string>();
+  if (status == nullptr || status->is_null()) return std::optional<std::string>();
   if (!status->is_string()) return failure("\"status\" is not a string or null");
-  const std::string& text = status->get_ref<const std::string&>();
+  const std::string& text = status->string();
   if (text.empty()) return failure("\"status\" is empty");
   return std::optional<std::string>(redact(text, token));
 }
@@ -468,8 +465,8 @@ Error parse_error_response(int http_status, std::string_view body, std::optional
   error.http_status = http_status;
   error.retry_after_ms = retry_after_ms;
   std::string problem;
-  json value = parse_json(body.substr(0, max_body_bytes), &problem);
-  if (!value.is_discarded()) read_error_fields(value, &error);
+  JsonValue value;
+  if (parse_json(body.substr(0, max_body_bytes), &value, &problem)) read_error_fields(value, &error);
   if (error.title.empty()) error.title = reason_phrase(http_status);
   error.title = truncate_utf8(redact(std::move(error.title), token), max_title_bytes);
   error.detail = truncate_utf8(redact(std::move(error.detail), token), max_detail_bytes);

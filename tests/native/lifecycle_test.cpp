@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+
 #include <nlohmann/json.hpp>
 
 #include "lifecycle.hpp"
@@ -291,6 +294,54 @@ TEST(ParseDataset, ACutListKeepsTheJobsThatDecideAWait) {
   EXPECT_EQ(kept[999]["importId"], "p");
   auto short_list = json::parse(parse_dataset(200, R"({"id":"d","name":"n","imports":[{"import_id":"a","status":"complete"}]})", "").value());
   EXPECT_FALSE(short_list.contains("omittedImportCount"));
+}
+
+TEST(ParseDataset, ACutListMatchesAStableSortByRank) {
+  // Reference: the jobs stably sorted by how much they matter to a wait (unfinished, failed or
+  // pending_schema, partial, complete, not a job), the first 1,000 kept in the API's order.
+  const char* statuses[] = {"complete", "partial", "failed", "pending_schema", "processing", "queued", "", "odd"};
+  std::mt19937 random(7);
+  for (int round = 0; round < 20; ++round) {
+    std::size_t count = 1001 + random() % 400;
+    std::vector<int> ranks;
+    std::string body = R"({"id":"d","name":"n","imports":[)";
+    for (std::size_t i = 0; i < count; ++i) {
+      if (i) body += ",";
+      const char* status = statuses[random() % (round < 10 ? 2 : 8)];
+      if (random() % 50 == 0) {
+        body += "7";
+        ranks.push_back(4);
+        continue;
+      }
+      body += R"({"import_id":"j)" + std::to_string(i) + R"(","status":")" + status + R"("})";
+      std::string text = status;
+      // An empty status ranks as unfinished (a string that is no terminal status) but the job is
+      // not listed (it is no import job).
+      ranks.push_back(!is_terminal_import_status(text)               ? 0
+                      : text == "failed" || text == "pending_schema" ? 1
+                      : text == "partial"                            ? 2
+                                                                     : 3);
+    }
+    body += "]}";
+    std::vector<std::size_t> order(count);
+    for (std::size_t i = 0; i < count; ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ranks[a] < ranks[b]; });
+    order.resize(max_listed_imports);
+    std::sort(order.begin(), order.end());
+    std::vector<std::string> expected;
+    for (std::size_t index : order) {
+      if (ranks[index] != 4 && body.find("\"j" + std::to_string(index) + "\",\"status\":\"\"") == std::string::npos) {
+        expected.push_back("j" + std::to_string(index));
+      }
+    }
+    auto dataset = parse_dataset(200, body, "");
+    ASSERT_TRUE(dataset.ok());
+    json value = json::parse(dataset.value());
+    std::vector<std::string> kept;
+    for (const json& job : value["imports"]) kept.push_back(job["importId"].get<std::string>());
+    EXPECT_EQ(kept, expected) << "round " << round;
+    EXPECT_EQ(value["omittedImportCount"], count - max_listed_imports);
+  }
 }
 
 TEST(Dataset, ImportJobsThatGrowPastTheBodyLimitWhenRedactedDoNotAbort) {
