@@ -23,12 +23,12 @@ const STATUS_HEADERS = {
   'Cache-Control': 'no-store',
 };
 const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html; charset=utf-8' };
+// The package's browser files: every module of src/js, so that the page loads whatever index.js
+// imports (a fixed list went stale when index.js started importing load.js and watch.js).
+const PACKAGE_FILE = /^\/src\/js\/[a-z][a-z0-9-]*\.js$/;
 const STATIC = new Map([
   ['/bench/page.html', 'scripts/bench/page.html'],
   ['/bench/page.js', 'scripts/bench/page.js'],
-  ['/src/js/index.js', 'src/js/index.js'],
-  ['/src/js/api.js', 'src/js/api.js'],
-  ['/src/js/errors.js', 'src/js/errors.js'],
   ['/dist/prolific-dataset-status.mjs', 'dist/prolific-dataset-status.mjs'],
   ['/dist/prolific-dataset-status.wasm', 'dist/prolific-dataset-status.wasm'],
 ]);
@@ -48,7 +48,8 @@ const server = http.createServer((req, res) => {
     res.end(BODY);
     return;
   }
-  const file = STATIC.get(url.split('?')[0]);
+  const pathname = url.split('?')[0];
+  const file = STATIC.get(pathname) ?? (PACKAGE_FILE.test(pathname) ? pathname.slice(1) : undefined);
   if (file && req.method === 'GET') {
     let bytes;
     try {
