@@ -131,3 +131,42 @@ test('aborting an operation stops the request the package filed for it', async (
     await close(server);
   }
 });
+
+test('the response headers are read only for an answer other than 2xx, and then once', async () => {
+  const server = http.createServer((req, res) => {
+    if (req.url.includes('/busy-')) {
+      res.writeHead(429, { 'retry-after': '3', 'content-type': 'application/json' });
+      res.end('{"error":{"status":429,"title":"Too many requests","detail":"slow down"}}');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json', 'retry-after': '5' });
+    res.end('{"status":"READY"}');
+  });
+  const port = await listen(server);
+  const counts = { headerReads: 0 };
+  const Base = browserLikeXMLHttpRequest();
+  class CountingXMLHttpRequest extends Base {
+    getAllResponseHeaders() {
+      counts.headerReads += 1;
+      return super.getAllResponseHeaders();
+    }
+  }
+  try {
+    const module = await createProlificModule({
+      wasmBinary, XMLHttpRequest: CountingXMLHttpRequest, print() {}, printErr() {},
+    });
+    const read = (datasetId) => module.getDatasetStatus({
+      operationId: nextOperationId++, datasetId, baseUrl: `http://127.0.0.1:${port}`, token: TOKEN,
+      maxRetries: 0, timeoutMs: 10000,
+    });
+    const ok = await read('ds-ok');
+    assert.deepEqual({ ok: ok.ok, status: ok.status }, { ok: true, status: 'READY' });
+    assert.equal(counts.headerReads, 0, 'a 200 answer has no header the module uses');
+    const busy = await read('busy-ds');
+    assert.equal(busy.error.httpStatus, 429);
+    assert.equal(busy.error.retryAfterMs, 3000, 'the Retry-After of a 429 is still honoured');
+    assert.equal(counts.headerReads, 1, 'the header block of a 429 is read once');
+  } finally {
+    await close(server);
+  }
+});

@@ -1,6 +1,12 @@
 // JavaScript helpers linked into the module (--js-library). They only move values between the
 // C++ transport (src/wasm/transport.cpp) and the XMLHttpRequest objects the package files per
 // request in src/wasm/pre.js (prolificRequests). No helper reads Emscripten's Fetch state.
+// The string helpers are runtime functions in Emscripten 3.1.6 and library functions (named as
+// dependencies) in later releases: only those the library holds are named.
+function prolificStringDeps(names) {
+  return names.filter(function(name) { return name in LibraryManager.library; });
+}
+
 mergeInto(LibraryManager.library, {
   // A pending JS Promise and its resolve function, as one embind handle: { promise, resolve }.
   prolific_create_deferred__deps: ['$Emval'],
@@ -28,17 +34,27 @@ mergeInto(LibraryManager.library, {
     try { request.abort(); } catch (e) { /* already finished */ }
   },
 
-  // What the runtime knows about request `key` beyond emscripten_fetch_t, as an embind handle:
-  // { responseUrl: string, cause: string } (cause: the stand-in's error code and message).
-  prolific_request_details__deps: ['$Emval'],
-  prolific_request_details: function(key) {
+  // One text of request `key` as a NUL-terminated UTF-8 string the caller frees, or 0 when it is
+  // empty or unknown: what 0 = its final URL (responseURL), 1 = the stand-in's error cause
+  // ("code: message"), 2 = the raw response headers (getAllResponseHeaders(), read once). Read
+  // from the package's own record of the request, never from Emscripten's Fetch state.
+  prolific_request_text__deps: ['malloc'].concat(prolificStringDeps(['$lengthBytesUTF8', '$stringToUTF8'])),
+  prolific_request_text: function(key, what) {
     var request = prolificRequests.get(key);
-    var details = { responseUrl: '', cause: '' };
-    if (request) {
-      details.responseUrl = String(request.responseURL || '');
-      var cause = request.errorCause;
-      if (cause) details.cause = String(cause.code || '') + (cause.message ? ': ' + String(cause.message) : '');
+    if (!request) return 0;
+    var text = '';
+    if (what === 0) {
+      text = String(request['responseURL'] || '');
+    } else if (what === 1) {
+      var cause = request['errorCause'];
+      if (cause) text = String(cause['code'] || '') + (cause['message'] ? ': ' + String(cause['message']) : '');
+    } else {
+      text = String(request['getAllResponseHeaders']() || '');
     }
-    return Emval.toHandle(details);
+    if (!text) return 0;
+    var size = lengthBytesUTF8(text) + 1;
+    var out = _malloc(size);
+    stringToUTF8(text, out, size);
+    return out;
   },
 });
