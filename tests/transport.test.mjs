@@ -170,3 +170,53 @@ test('the response headers are read only for an answer other than 2xx, and then 
     await close(server);
   }
 });
+
+test('reads in flight together share one attempt timer, and no timer is left once they end', async () => {
+  const COUNT = 20;
+  const TIMEOUT_MS = 12345;
+  const held = [];
+  const server = http.createServer((req, res) => {
+    held.push(res);
+    // Every answer waits until all reads are in flight, so their attempts overlap.
+    if (held.length === COUNT) {
+      for (const r of held) {
+        r.writeHead(200, { 'content-type': 'application/json' });
+        r.end('{"status":"READY"}');
+      }
+    }
+  });
+  const port = await listen(server);
+  const module = await loadModule();
+  const realSetTimeout = globalThis.setTimeout;
+  const realClearTimeout = globalThis.clearTimeout;
+  const attemptTimers = new Set();
+  let armed = 0;
+  globalThis.setTimeout = function countingSetTimeout(callback, delay, ...rest) {
+    const handle = realSetTimeout.call(this, callback, delay, ...rest);
+    // The module's attempt timers: a delay just under the attempt timeout (none else is this long).
+    if (delay > TIMEOUT_MS - 1000 && delay <= TIMEOUT_MS) {
+      armed += 1;
+      // The module keeps a timer's handle as a number (a Node Timeout's primitive value).
+      attemptTimers.add(Number(handle));
+    }
+    return handle;
+  };
+  globalThis.clearTimeout = function countingClearTimeout(handle) {
+    attemptTimers.delete(Number(handle));
+    return realClearTimeout.call(this, handle);
+  };
+  try {
+    const results = await Promise.all(Array.from({ length: COUNT }, (_, i) => module.getDatasetStatus({
+      operationId: nextOperationId++, datasetId: `ds-timer-${i}`, baseUrl: `http://127.0.0.1:${port}`, token: TOKEN,
+      maxRetries: 0, timeoutMs: TIMEOUT_MS,
+    })));
+    assert.deepEqual(results.map((r) => r.status), Array(COUNT).fill('READY'));
+    assert.ok(armed >= 1 && armed < COUNT / 2, `${armed} attempt timers armed for ${COUNT} overlapping attempts`);
+    assert.equal(attemptTimers.size, 0, 'the attempt timer is cleared once no attempt is running');
+    assert.equal(module.heapStats().operations, 0);
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+    globalThis.clearTimeout = realClearTimeout;
+    await close(server);
+  }
+});

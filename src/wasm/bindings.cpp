@@ -14,6 +14,8 @@
 #include <map>
 #include <memory>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "lifecycle.hpp"
 #include "operation.hpp"
@@ -40,9 +42,8 @@ struct PendingOperation {
   val on_status = val::undefined();  // function(report) or undefined
   emscripten_fetch_t* fetch = nullptr;
   bool in_flight = false;
-  long timer = 0;
   TimerPurpose timer_purpose = TimerPurpose::none;
-  double timer_due_ms = 0;  // emscripten_get_now() time the timer is for
+  double timer_due_ms = 0;  // emscripten_get_now() time the timer is for (see ModuleTimer)
 };
 
 // A std::map: 3 KB smaller in the module than std::unordered_map (docs/PERFORMANCE.md).
@@ -56,13 +57,39 @@ PendingOperation* find_operation(int id) {
   return it == operations().end() ? nullptr : it->second.get();
 }
 
-void* timer_data(int id) { return reinterpret_cast<void*>(static_cast<std::intptr_t>(id)); }
-int timer_id(void* data) { return static_cast<int>(reinterpret_cast<std::intptr_t>(data)); }
+// One JS timer for the whole module instead of one setTimeout/clearTimeout per attempt: each
+// operation keeps the due time of its own timer (an attempt's timeout, or the sleep before a
+// retry or the next poll), and one setTimeout is armed for the earliest of them. An answer that
+// comes before its attempt's timeout costs no timer call; the timer is cleared when no operation
+// holds a due time any more (Node's event loop is not kept alive by it). docs/PERFORMANCE.md.
+struct ModuleTimer {
+  long handle = 0;
+  bool armed = false;
+  double fires_ms = 0;    // emscripten_get_now() time the armed timer fires at
+  int operations = 0;     // operations whose timer_purpose is not none
+};
+ModuleTimer g_timer;
+
+void on_module_timer(void* data);
+
+// Arms the module's timer for `due_ms` unless it already fires at or before then. Delays past
+// 2^31 - 1 ms are armed in steps (max_timer_ms): the timer then finds nothing due and re-arms.
+void arm_module_timer(double due_ms) {
+  if (g_timer.armed && g_timer.fires_ms <= due_ms) return;
+  if (g_timer.armed) emscripten_clear_timeout(g_timer.handle);
+  double delay = std::min(std::max(due_ms - emscripten_get_now(), 0.0), max_timer_ms);
+  g_timer.armed = true;
+  g_timer.fires_ms = emscripten_get_now() + delay;
+  g_timer.handle = emscripten_set_timeout(on_module_timer, delay, nullptr);
+}
 
 void clear_timer(PendingOperation& pending) {
-  if (pending.timer_purpose != TimerPurpose::none) emscripten_clear_timeout(pending.timer);
+  if (pending.timer_purpose == TimerPurpose::none) return;
   pending.timer_purpose = TimerPurpose::none;
-  pending.timer = 0;
+  if (--g_timer.operations == 0 && g_timer.armed) {
+    emscripten_clear_timeout(g_timer.handle);
+    g_timer.armed = false;
+  }
 }
 
 val optional_number(const std::optional<double>& value) { return value ? val(*value) : val::undefined(); }
@@ -121,13 +148,13 @@ void settle(int id, val result) {
   pending->deferred["resolve"](result);
 }
 
-void on_timer(void* data);
 void on_fetch_result(int id, const emscripten_fetch_t* fetch, TransportResult result);
 
 void arm_timer(PendingOperation& pending, TimerPurpose purpose, double delay_ms) {
+  if (pending.timer_purpose == TimerPurpose::none) ++g_timer.operations;
   pending.timer_purpose = purpose;
   pending.timer_due_ms = emscripten_get_now() + delay_ms;
-  pending.timer = emscripten_set_timeout(on_timer, std::min(delay_ms, max_timer_ms), timer_data(pending.id));
+  arm_module_timer(pending.timer_due_ms);
 }
 
 // Carries out `action` and whatever follows from it at once.
@@ -180,18 +207,12 @@ void on_fetch_result(int id, const emscripten_fetch_t* fetch, TransportResult re
   perform(id, pending->operation.on_transport_result(result, emscripten_get_now()));
 }
 
-void on_timer(void* data) {
-  int id = timer_id(data);
+// The timer of operation `id` is due: its attempt timed out, or its sleep ended.
+void on_timer(int id) {
   PendingOperation* pending = find_operation(id);
   if (!pending) return;
   TimerPurpose purpose = pending->timer_purpose;
-  double remaining = pending->timer_due_ms - emscripten_get_now();
-  if (remaining > 1) {  // a long delay armed in steps: not due yet
-    arm_timer(*pending, purpose, remaining);
-    return;
-  }
-  pending->timer_purpose = TimerPurpose::none;
-  pending->timer = 0;
+  clear_timer(*pending);
   if (purpose == TimerPurpose::attempt_timeout) {
     cancel_fetch(pending->fetch);
     pending->fetch = nullptr;
@@ -202,6 +223,36 @@ void on_timer(void* data) {
   } else if (purpose == TimerPurpose::sleep) {
     perform(id, pending->operation.on_timer(emscripten_get_now()));
   }
+}
+
+// A timer due within this many ms counts as due (a JS timer may fire a little before
+// emscripten_get_now() reaches the due time).
+constexpr double timer_slack_ms = 1;
+
+// The module's timer fired: runs every operation timer that is due, earliest first, then arms the
+// timer for the earliest one left (a long delay armed in steps finds nothing due yet).
+void on_module_timer(void*) {
+  g_timer.armed = false;
+  double now = emscripten_get_now();
+  std::vector<std::pair<double, int>> due;
+  double next_due = 0;
+  bool any_left = false;
+  for (const auto& [id, pending] : operations()) {
+    if (pending->timer_purpose == TimerPurpose::none) continue;
+    if (pending->timer_due_ms - now <= timer_slack_ms) {
+      due.emplace_back(pending->timer_due_ms, id);
+    } else if (!any_left || pending->timer_due_ms < next_due) {
+      next_due = pending->timer_due_ms;
+      any_left = true;
+    }
+  }
+  std::sort(due.begin(), due.end());
+  for (const auto& [due_ms, id] : due) {
+    PendingOperation* pending = find_operation(id);
+    // Each operation's work touches only its own timer; check anyway that this one is still due.
+    if (pending && pending->timer_purpose != TimerPurpose::none && pending->timer_due_ms == due_ms) on_timer(id);
+  }
+  if (any_left) arm_module_timer(next_due);
 }
 
 // One call into JS for the common types, with no string made; typeof for the others.
