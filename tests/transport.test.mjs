@@ -220,3 +220,45 @@ test('reads in flight together share one attempt timer, and no timer is left onc
     await close(server);
   }
 });
+
+test('readDatasetStatus, the typed entry of one read, checks and answers as getDatasetStatus(request) does', async () => {
+  const authorizations = [];
+  const server = http.createServer((req, res) => {
+    authorizations.push(req.headers.authorization);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(req.url.includes('/none/') ? '{"status":null}' : '{"status":"PROCESSING"}');
+  });
+  const port = await listen(server);
+  try {
+    const module = await loadModule();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const withToken = await module.readDatasetStatus(nextOperationId++, 'ds-typed', baseUrl, TOKEN, true, 10000, 0);
+    assert.deepEqual({ ...withToken }, { ok: true, status: 'PROCESSING' });
+    const withoutToken = await module.readDatasetStatus(nextOperationId++, 'none', baseUrl, 'ignored', false, 10000, 0);
+    assert.deepEqual({ ...withoutToken }, { ok: true, status: null });
+    assert.deepEqual(authorizations, [`Token ${TOKEN}`, undefined], 'the token is sent only when has_token is true');
+
+    // The same refusals, with the same messages, as the request-object entry.
+    for (const [typed, request] of [
+      [[0, 'ds', baseUrl, '', false, 1000, 0], { operationId: 0 }],
+      [[nextOperationId, 'ds', baseUrl, '', false, 1000, 1.5], { operationId: nextOperationId + 1, maxRetries: 1.5 }],
+      [[nextOperationId + 2, '', baseUrl, '', false, 1000, 0], { operationId: nextOperationId + 3, datasetId: '' }],
+      [[nextOperationId + 4, 'ds', 'ftp://x', '', false, 1000, 0], { operationId: nextOperationId + 5, baseUrl: 'ftp://x' }],
+    ]) {
+      const a = await module.readDatasetStatus(...typed);
+      const b = await module.getDatasetStatus({ datasetId: 'ds', baseUrl, timeoutMs: 1000, maxRetries: 0, ...request });
+      assert.equal(a.ok, false);
+      assert.equal(a.error.kind, 'invalid_argument');
+      assert.deepEqual(a.error, b.error, JSON.stringify(typed));
+    }
+    nextOperationId += 6;
+    const held = nextOperationId++;
+    const first = module.readDatasetStatus(held, 'ds-held', baseUrl, '', false, 10000, 0);
+    const second = await module.readDatasetStatus(held, 'ds-held', baseUrl, '', false, 10000, 0);
+    assert.equal(second.error.message, 'operationId is already in use');
+    assert.equal((await first).ok, true);
+    assert.equal(module.heapStats().operations, 0);
+  } finally {
+    await close(server);
+  }
+});

@@ -22,7 +22,11 @@
 #include "response.hpp"
 #include "transport.hpp"
 
-extern "C" emscripten::EM_VAL prolific_create_deferred();
+// src/wasm/library_transport.js
+extern "C" {
+emscripten::EM_VAL prolific_create_deferred(emscripten::EM_VAL* resolve);
+void prolific_resolve_ok(emscripten::EM_VAL resolve, const char* status, const char* json);
+}
 
 namespace prolific::wasm {
 namespace {
@@ -38,7 +42,7 @@ constexpr double max_timer_ms = 2147483647.0;
 struct PendingOperation {
   int id = 0;
   StatusOperation operation;
-  val deferred = val::undefined();   // { promise, resolve }
+  val resolve = val::undefined();    // the resolve function of the operation's promise
   val on_status = val::undefined();  // function(report) or undefined
   emscripten_fetch_t* fetch = nullptr;
   bool in_flight = false;
@@ -145,7 +149,20 @@ void settle(int id, val result) {
   std::unique_ptr<PendingOperation> pending = std::move(it->second);
   operations().erase(it);
   clear_timer(*pending);
-  pending->deferred["resolve"](result);
+  pending->resolve(result);
+}
+
+// Settles operation `id` with a success, { ok: true, status, json? }, built by one JS call
+// instead of an object and its properties set one by one through embind. A null status is
+// `status_null`; an empty `json` is left out.
+void settle_ok(int id, const std::string* status, bool status_null, const std::string& json) {
+  auto it = operations().find(id);
+  if (it == operations().end()) return;
+  std::unique_ptr<PendingOperation> pending = std::move(it->second);
+  operations().erase(it);
+  clear_timer(*pending);
+  prolific_resolve_ok(pending->resolve.as_handle(), status_null || !status ? nullptr : status->c_str(),
+                      json.empty() ? nullptr : json.c_str());
 }
 
 void on_fetch_result(int id, const emscripten_fetch_t* fetch, TransportResult result);
@@ -183,16 +200,11 @@ void perform(int id, Action action) {
       arm_timer(*pending, TimerPurpose::sleep, action.delay_ms);
       return;
     case Action::Type::finish: {
-      val result = val::undefined();
       if (action.status) {
-        result = val::object();
-        result.set("ok", true);
-        result.set("status", action.status_null ? val::null() : val(*action.status));
-        if (!action.json.empty()) result.set("json", action.json);
+        settle_ok(id, &*action.status, action.status_null, action.json);
       } else {
-        result = failure_value(error_value(*action.error));
+        settle(id, failure_value(error_value(*action.error)));
       }
-      settle(id, result);
       return;
     }
   }
@@ -273,6 +285,14 @@ val invalid_argument(const std::string& message) {
   return failure_value(error_value(make_error(ErrorKind::invalid_argument, message)));
 }
 
+std::optional<Error> set_max_retries(ClientOptions& options, double retries) {
+  if (!std::isfinite(retries) || retries < 0 || retries > 1000 || std::floor(retries) != retries) {
+    return make_error(ErrorKind::invalid_argument, "maxRetries must be a whole number from 0 to 1000");
+  }
+  options.max_retries = static_cast<int>(retries);
+  return std::nullopt;
+}
+
 // Reads the request object the package builds; the package has already checked the JS types,
 // this checks again so that no value can make embind throw.
 Result<ClientOptions> read_client_options(const val& request, bool needs_base_url) {
@@ -291,10 +311,7 @@ Result<ClientOptions> read_client_options(const val& request, bool needs_base_ur
   }
   if (auto timeout = number_field(request, "timeoutMs")) options.timeout_ms = *timeout;
   if (auto retries = number_field(request, "maxRetries")) {
-    if (!std::isfinite(*retries) || *retries < 0 || *retries > 1000 || std::floor(*retries) != *retries) {
-      return make_error(ErrorKind::invalid_argument, "maxRetries must be a whole number from 0 to 1000");
-    }
-    options.max_retries = static_cast<int>(*retries);
+    if (auto error = set_max_retries(options, *retries)) return *error;
   }
   return options;
 }
@@ -422,39 +439,66 @@ const OperationKind* find_kind(const std::string& name) {
   return nullptr;
 }
 
+// A new pending promise: the promise (returned to JS) and its resolve function.
+struct Deferred {
+  val promise;
+  val resolve;
+};
+
+Deferred make_deferred() {
+  emscripten::EM_VAL resolve = nullptr;
+  val promise = val::take_ownership(prolific_create_deferred(&resolve));
+  return {promise, val::take_ownership(resolve)};
+}
+
+// Resolves `deferred` at once with `result` and returns its promise (nothing was started).
+val resolved(Deferred& deferred, val result) {
+  deferred.resolve(result);
+  return deferred.promise;
+}
+
+// Checks an operation id from JS; an error message, or null when it can be used.
+const char* operation_id_problem(double id) {
+  if (!(id >= 1 && id <= 2147483647 && std::floor(id) == id)) return "operationId must be a positive whole number";
+  if (find_operation(static_cast<int>(id))) return "operationId is already in use";
+  return nullptr;
+}
+
+// Files `operation` under `id` and carries out its first action; returns its promise.
+val launch(int id, Deferred& deferred, Result<StatusOperation> operation, val on_status) {
+  if (!operation.ok()) return resolved(deferred, failure_value(error_value(operation.error())));
+  auto pending = std::make_unique<PendingOperation>(PendingOperation{id, std::move(operation.value())});
+  pending->resolve = deferred.resolve;
+  pending->on_status = std::move(on_status);
+  PendingOperation* raw = pending.get();
+  operations().emplace(id, std::move(pending));
+  perform(id, raw->operation.start(emscripten_get_now()));
+  return deferred.promise;
+}
+
+std::uint64_t operation_seed(int id) {
+  return static_cast<std::uint64_t>(emscripten_random() * 9007199254740992.0) ^ static_cast<std::uint64_t>(id);
+}
+
 val start(val request, const char* forced_kind) {
-  val deferred = val::take_ownership(prolific_create_deferred());
-  val promise = deferred["promise"];
-  auto resolve_now = [&](val result) {
-    deferred["resolve"](result);
-    return promise;
-  };
-  auto fail_now = [&](const Error& error) { return resolve_now(failure_value(error_value(error))); };
-  if (!is_type(request, "object") || request.isNull()) return resolve_now(invalid_argument("request must be an object"));
+  Deferred deferred = make_deferred();
+  auto fail_now = [&](const Error& error) { return resolved(deferred, failure_value(error_value(error))); };
+  if (!is_type(request, "object") || request.isNull()) return resolved(deferred, invalid_argument("request must be an object"));
   std::optional<double> operation_id = number_field(request, "operationId");
-  if (!operation_id || *operation_id < 1 || *operation_id > 2147483647 || std::floor(*operation_id) != *operation_id) {
-    return resolve_now(invalid_argument("operationId must be a positive whole number"));
+  if (const char* problem = operation_id_problem(operation_id.value_or(0))) {
+    return resolved(deferred, invalid_argument(problem));
   }
   int id = static_cast<int>(*operation_id);
-  if (find_operation(id)) return resolve_now(invalid_argument("operationId is already in use"));
   const OperationKind* kind = find_kind(forced_kind ? forced_kind : required_string(request, "kind"));
-  if (!kind) return resolve_now(invalid_argument("unknown request kind"));
+  if (!kind) return resolved(deferred, invalid_argument("unknown request kind"));
   if (kind->needs_dataset_id && !is_type(request["datasetId"], "string")) {
-    return resolve_now(invalid_argument("dataset id must be a string"));
+    return resolved(deferred, invalid_argument("dataset id must be a string"));
   }
   Result<ClientOptions> options = read_client_options(request, kind->needs_base_url);
   if (!options.ok()) return fail_now(options.error());
   std::optional<WaitOptions> wait = read_wait_options(request);
-  auto seed = static_cast<std::uint64_t>(emscripten_random() * 9007199254740992.0) ^ static_cast<std::uint64_t>(id);
-  Result<StatusOperation> operation = kind->create(OperationInput{request, options.value(), wait, seed});
-  if (!operation.ok()) return fail_now(operation.error());
-  auto pending = std::make_unique<PendingOperation>(PendingOperation{id, std::move(operation.value())});
-  pending->deferred = deferred;
-  pending->on_status = request["onStatus"];
-  PendingOperation* raw = pending.get();
-  operations().emplace(id, std::move(pending));
-  perform(id, raw->operation.start(emscripten_get_now()));
-  return promise;
+  Result<StatusOperation> operation = kind->create(OperationInput{request, options.value(), wait, operation_seed(id)});
+  return launch(id, deferred, std::move(operation), request["onStatus"]);
 }
 
 }  // namespace
@@ -476,6 +520,28 @@ val get_dataset_status(val request) { return start(request, "datasetStatus"); }
 /// Same promise and result as getDatasetStatus; results other than a dataset status come as JSON
 /// text in `json` (see src/core/lifecycle.hpp for the fields).
 val start_operation(val request) { return start(request, nullptr); }
+
+/// The hot path of getDatasetStatus: one read of a dataset status (no wait, no onStatus), with
+/// typed arguments, so the module reads no property of a JS object (docs/PERFORMANCE.md).
+/// Same checks, promise and result as getDatasetStatus(request) with these fields:
+/// `operation_id` (positive integer unique among running operations), `dataset_id`, `base_url`,
+/// `token` (sent only when `has_token`), `timeout_ms` (ms per attempt, 0 = none), `max_retries`
+/// (whole number from 0 to 1000).
+val read_dataset_status(double operation_id, std::string dataset_id, std::string base_url, std::string token,
+                        bool has_token, double timeout_ms, double max_retries) {
+  Deferred deferred = make_deferred();
+  if (const char* problem = operation_id_problem(operation_id)) return resolved(deferred, invalid_argument(problem));
+  int id = static_cast<int>(operation_id);
+  ClientOptions options;
+  options.base_url = std::move(base_url);
+  if (has_token) options.token = std::move(token);
+  options.timeout_ms = timeout_ms;
+  if (auto error = set_max_retries(options, max_retries)) {
+    return resolved(deferred, failure_value(error_value(*error)));
+  }
+  return launch(id, deferred, StatusOperation::create(dataset_id, options, std::nullopt, operation_seed(id)),
+                val::undefined());
+}
 
 /// Stops operation `operation_id` wherever it is (waiting for an answer, or between attempts):
 /// its request is aborted, its timers cleared, and its promise resolves with
@@ -517,6 +583,7 @@ EMSCRIPTEN_BINDINGS(prolific_dataset_status) {
   set_fetch_listener(on_fetch_result);
   emscripten::function("getDatasetStatus", &get_dataset_status);
   emscripten::function("startOperation", &start_operation);
+  emscripten::function("readDatasetStatus", &read_dataset_status);
   emscripten::function("abortOperation", &abort_operation);
   emscripten::function("heapStats", &heap_stats);
   emscripten::function("redact", &redact_text);

@@ -8,12 +8,23 @@ function prolificStringDeps(names) {
 }
 
 mergeInto(LibraryManager.library, {
-  // A pending JS Promise and its resolve function, as one embind handle: { promise, resolve }.
+  // A pending JS Promise, as an embind handle; the handle of its resolve function is written to
+  // `resolveOut` (an EM_VAL*): two values from one call, with no object property read back.
   prolific_create_deferred__deps: ['$Emval'],
-  prolific_create_deferred: function() {
-    var deferred = {};
-    deferred.promise = new Promise(function(resolve) { deferred.resolve = resolve; });
-    return Emval.toHandle(deferred);
+  prolific_create_deferred: function(resolveOut) {
+    var resolve;
+    var promise = new Promise(function(r) { resolve = r; });
+    HEAPU32[resolveOut >> 2] = Emval.toHandle(resolve);
+    return Emval.toHandle(promise);
+  },
+
+  // Resolves an operation's promise with a success, { ok: true, status, json? }, in one call:
+  // `status` a NUL-terminated UTF-8 string or 0 for null, `json` one or 0 when there is none.
+  prolific_resolve_ok__deps: ['$Emval'].concat(prolificStringDeps(['$UTF8ToString'])),
+  prolific_resolve_ok: function(resolve, status, json) {
+    var result = { 'ok': true, 'status': status ? UTF8ToString(status) : null };
+    if (json) result['json'] = UTF8ToString(json);
+    Emval.toValue(resolve)(result);
   },
 
   // The XMLHttpRequest made by the next emscripten_fetch() is filed under `key` (a positive
