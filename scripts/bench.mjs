@@ -192,8 +192,14 @@ function render(r) {
     for (const t of s.size.totals) {
       row(`**${t.label}**${t.missing.length ? ` (missing: ${t.missing.join(', ')})` : ''}`, `**${kb(t.raw)}**`, `**${kb(t.gzip)}**`, `**${kb(t.brotli)}**`);
     }
-    const b = s.size.budget;
-    lines.push('', `Budget, ${b.what}: ${kb(b.actual)} KB of ${kb(b.limit)} KB — ${b.met ? 'met' : `**not met** (${kb(b.actual - b.limit)} KB over)`}.`, '');
+    lines.push('');
+    for (const b of s.size.budgets) {
+      const stretch = b.stretch === undefined ? ''
+        : `; stretch ${kb(b.stretch)} KB: ${b.stretchMet ? 'met' : 'not met'}`;
+      lines.push(`Budget, ${b.what}: ${kb(b.actual)} KB (wasm ${kb(b.parts.wasm)}, glue ${kb(b.parts.glue)}, JS ${
+        kb(b.parts.js)}) of ${kb(b.limit)} KB — ${b.met ? 'met' : `**not met** (${kb(b.actual - b.limit)} KB over)`}${stretch}.`);
+    }
+    lines.push('');
   }
   if (s.startup) {
     const st = s.startup;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the WebAssembly module into dist/ (and, with --native, the native core and its tests).
-#   scripts/build.sh               build the wasm module (incremental)
+#   scripts/build.sh               build the wasm modules (full: dist/, status-only: dist/status/)
+#                                  and the browser bundles (dist/browser/), incrementally
 #   scripts/build.sh --if-missing  build only when dist/ has no module yet
 #   scripts/build.sh --native      build the native core tests as well
 set -euo pipefail
@@ -17,6 +18,7 @@ for arg in "$@"; do
   esac
 done
 
+# (the full module is what npm start's dashboard loads; scripts/bootstrap.sh --start checks the same)
 if [ "$if_missing" = 1 ] && [ -f dist/prolific-dataset-status.mjs ] && [ -f dist/prolific-dataset-status.wasm ]; then
   exit 0
 fi
@@ -25,12 +27,22 @@ fi
 export NODE_PATH="/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}"
 jobs="$(nproc 2>/dev/null || echo 2)"
 
-if [ ! -f build/wasm/CMakeCache.txt ]; then
+# Configured again after npm ci or npm install: whether Closure, terser and wasm-opt are in
+# node_modules is found at configure time.
+if [ ! -f build/wasm/CMakeCache.txt ] || [ node_modules/.package-lock.json -nt build/wasm/CMakeCache.txt ]; then
   emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
 cmake --build build/wasm -j "$jobs"
 mkdir -p dist
-cp build/wasm/prolific-dataset-status.mjs build/wasm/prolific-dataset-status.wasm dist/
+mkdir -p dist/status
+cp build/wasm/full/prolific-dataset-status.mjs build/wasm/full/prolific-dataset-status.wasm dist/
+cp build/wasm/status/prolific-dataset-status.mjs build/wasm/status/prolific-dataset-status.wasm dist/status/
+# The browser bundles (dist/browser/, the package's "browser" condition), minified by esbuild.
+if [ -d node_modules/esbuild ]; then
+  node scripts/bundle.mjs
+else
+  echo "build.sh: node_modules/esbuild is missing (run npm ci): dist/browser/ not built" >&2
+fi
 
 if [ "$native" = 1 ]; then
   if [ ! -f build/native/CMakeCache.txt ]; then

@@ -335,7 +335,8 @@ describe('the npm package', () => {
     assert.deepEqual(forbidden, []);
     // Everything package.json points at is in the tarball.
     const targets = [
-      rootPackage.types, ...Object.values(rootPackage.exports['.']), ...Object.values(rootPackage.bin ?? {}),
+      rootPackage.types, ...Object.values(rootPackage.exports['.']), ...Object.values(rootPackage.exports['./status']),
+      ...Object.values(rootPackage.bin ?? {}),
     ].map((target) => target.replace(/^\.\//, ''));
     for (const target of targets) assert.ok(files.includes(target), `package.json points at ${target}, not packed`);
   });
@@ -362,6 +363,29 @@ describe('the npm package', () => {
     assert.equal(mock.requests.length, 1);
     assert.equal(mock.requests[0].path, '/api/v1/data-collection/datasets/status-READY/status');
     assert.equal(mock.requests[0].headers.authorization, `Token ${TOKEN}`);
+  });
+
+  test('installed: a Node script imports prolific-dataset-status/status and reads READY over the status-only module', async () => {
+    const script = path.join(pack.projectDir, 'check-status.mjs');
+    await writeFile(script, [
+      `import * as pkg from '${PACKAGE_NAME}/status';`,
+      `const resolved = import.meta.resolve('${PACKAGE_NAME}/status');`,
+      `const result = await pkg.getDatasetStatus('status-READY');`,
+      'const module = await pkg.loadModuleForDiagnostics();',
+      "const kinds = await module.startOperation({ operationId: 7, kind: 'uploadUrl', datasetId: 'd', filename: 'f.csv', baseUrl: 'http://127.0.0.1:1' });",
+      "console.log(JSON.stringify({ resolved, result, lifecycle: 'createDataset' in pkg, refused: kinds.error?.message }));",
+      '',
+    ].join('\n'));
+    const { stdout } = await runCommand(process.execPath, [script], {
+      cwd: pack.projectDir,
+      env: cleanEnv({ PROLIFIC_TOKEN: TOKEN, PROLIFIC_URL: mock.url }),
+      timeout: 60_000,
+    });
+    const report = JSON.parse(stdout.trim().split('\n').pop());
+    assert.deepEqual(report.result, { datasetId: 'status-READY', status: 'READY' });
+    assert.equal(report.resolved, new URL(`file://${path.join(pack.packageDir, 'src', 'js', 'status-node.js')}`).href);
+    assert.equal(report.lifecycle, false);
+    assert.equal(report.refused, 'unknown request kind');
   });
 
   test('installed: npx prolific-dataset-status serve serves the dashboard, the module and the demo API', async () => {

@@ -54,9 +54,14 @@ test('the Node example type-checks with tsc --strict', async () => {
   }
 });
 
-test('the browser example runs as written on npm start\'s server', async () => {
-  const [html] = codeBlocks('Use from a browser');
-  // The server `npm start` runs (its last command), on a free port, with the built-in mock API.
+/**
+ * Runs an HTML example of README, as written, in Chromium, in place of the body of the dashboard
+ * that `npm start`'s server (its last command, on a free port, with the built-in mock API) serves.
+ * @param {string} html the example
+ * @param {(page: import('playwright-core').Page, requested: string[]) => Promise<void>} check waits for
+ *   and checks its outcome; `requested` holds the paths the page asked for
+ */
+async function runOnStartServer(html, check) {
   const start = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start;
   const [command, ...args] = start.split('&&').at(-1).trim().split(/\s+/);
   assert.equal(command, 'node');
@@ -77,6 +82,10 @@ test('the browser example runs as written on npm start\'s server', async () => {
     });
     // The dashboard's Content-Security-Policy allows no inline script; a page of your own has its own.
     const page = await (await browser.newContext({ bypassCSP: true })).newPage();
+    const errors = [];
+    const requested = [];
+    page.on('pageerror', (error) => errors.push(error));
+    page.on('request', (request) => requested.push(new URL(request.url()).pathname));
     await page.goto(`${url}/`);
     // The example, as it stands in README, in place of the dashboard's body.
     await page.evaluate((source) => {
@@ -93,13 +102,41 @@ test('the browser example runs as written on npm start\'s server', async () => {
           document.body.append(node.cloneNode(true));
         }
       }
-    }, html.code);
-    await page.waitForFunction(() => document.querySelector('#status')?.textContent !== '', null, { timeout: 30000 });
-    assert.ok(['UNINITIALISED', 'PROCESSING', 'READY'].includes(await page.textContent('#status')));
+    }, html);
+    await check(page, requested);
+    assert.deepEqual(errors, []);
   } finally {
     await browser.close();
     server.kill('SIGTERM');
   }
+}
+
+test('the browser example runs as written on npm start\'s server', async () => {
+  const [html] = codeBlocks('Use from a browser');
+  await runOnStartServer(html.code, async (page) => {
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent !== '', null, { timeout: 30000 });
+    assert.ok(['UNINITIALISED', 'PROCESSING', 'READY'].includes(await page.textContent('#status')));
+  });
+});
+
+test('the status-only browser example runs as written on npm start\'s server (dist/browser/status.js)', async () => {
+  const [, html] = codeBlocks('Use from a browser');
+  assert.match(html.code, /dist\/browser\/status\.js/);
+  await runOnStartServer(html.code, async (page, requested) => {
+    await page.waitForFunction(() => document.querySelectorAll('#statuses li').length === 2, null, { timeout: 30000 });
+    assert.deepEqual(await page.$$eval('#statuses li', (items) => items.map((item) => item.textContent)),
+      ['status-READY: READY', 'status-ERROR: ERROR']);
+    // The example ran on the status-only module and its bundle.
+    for (const file of ['/pkg/dist/browser/status.js', '/pkg/dist/status/prolific-dataset-status.mjs',
+      '/pkg/dist/status/prolific-dataset-status.wasm']) {
+      assert.ok(requested.includes(file), `${file} not requested: ${requested.join(' ')}`);
+    }
+  });
+});
+
+test('docs/API.md shows the status-only example of README', () => {
+  const [, html] = codeBlocks('Use from a browser');
+  assert.ok(readFileSync(path.join(ROOT, 'docs/API.md'), 'utf8').includes(html.code));
 });
 
 test('waitForDataset on a dataset of no status (V4): every text names ProlificError, none a DatasetProcessingError of status null', () => {

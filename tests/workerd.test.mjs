@@ -57,3 +57,35 @@ test('a Worker bundled by esbuild reads statuses in workerd, and no redirect car
     await miniflare.dispose();
   }
 });
+
+test('prolific-dataset-status/status in workerd: its own entry imports the status-only .wasm as a module', async () => {
+  const statusOutdir = path.join(outdir, 'status');
+  await build({
+    entryPoints: [path.join(ROOT, 'tests/workerd/status-worker.mjs')], bundle: true, format: 'esm', platform: 'neutral',
+    conditions: ['workerd', 'worker', 'browser'], mainFields: ['module', 'main'], loader: { '.wasm': 'copy' },
+    outdir: statusOutdir, logLevel: 'warning', metafile: true, absWorkingDir: ROOT,
+  }).then(({ metafile }) => {
+    const inputs = Object.keys(metafile.inputs);
+    assert.ok(inputs.includes('src/js/status-worker.js'), inputs.join(' '));
+    assert.ok(!inputs.includes('src/js/lifecycle.js'));
+    assert.ok(inputs.includes('dist/status/prolific-dataset-status.wasm'));
+  });
+  const miniflare = new Miniflare({
+    modules: true, modulesRoot: statusOutdir, scriptPath: path.join(statusOutdir, 'status-worker.js'),
+    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+    bindings: { PROLIFIC_TOKEN: TOKEN }, compatibilityDate: '2025-01-01',
+  });
+  try {
+    const query = new URLSearchParams({ base: mock.url, redirect: crossOrigin.redirectUrl });
+    const outcome = await (await miniflare.dispatchFetch(`http://worker.test/?${query}`)).json();
+    assert.equal(outcome.error, undefined, JSON.stringify(outcome.error));
+    assert.deepEqual(outcome.read, { datasetId: 'status-READY', status: 'READY' });
+    assert.deepEqual(outcome.waited, { datasetId: 'demo-ready', status: 'READY' });
+    assertNoTokenCrossedOrigins(assert, outcome.redirected, crossOrigin.leaked);
+    assert.deepEqual(outcome.watched, [{ datasetId: 'status-READY', status: 'READY' },
+      { datasetId: 'null-status', status: null }]);
+    assert.equal(outcome.lifecycle, false);
+  } finally {
+    await miniflare.dispose();
+  }
+});

@@ -22,16 +22,18 @@ const STATUS_HEADERS = {
   'Content-Length': String(BODY.length),
   'Cache-Control': 'no-store',
 };
-const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html; charset=utf-8' };
-// The package's browser files: every module of src/js, so that the page loads whatever index.js
-// imports (a fixed list went stale when index.js started importing load.js and watch.js).
-const PACKAGE_FILE = /^\/src\/js\/[a-z][a-z0-9-]*\.js$/;
+const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html; charset=utf-8',
+  '.map': 'application/json' };
 const STATIC = new Map([
   ['/bench/page.html', 'scripts/bench/page.html'],
   ['/bench/page.js', 'scripts/bench/page.js'],
-  ['/dist/prolific-dataset-status.mjs', 'dist/prolific-dataset-status.mjs'],
-  ['/dist/prolific-dataset-status.wasm', 'dist/prolific-dataset-status.wasm'],
 ]);
+/** The package's files a page may load: every file of src/js/ and dist/ (modules, bundles, maps). */
+const PACKAGE_FILE = /^\/(src\/js\/[\w.-]+\.js|dist\/(?:(?:status|browser)\/)?[\w.-]+\.(?:mjs|js|wasm|map))$/;
+
+function staticFile(pathname) {
+  return STATIC.get(pathname) ?? PACKAGE_FILE.exec(pathname)?.[1];
+}
 
 let requests = 0;
 let inFlight = 0;
@@ -48,8 +50,7 @@ const server = http.createServer((req, res) => {
     res.end(BODY);
     return;
   }
-  const pathname = url.split('?')[0];
-  const file = STATIC.get(pathname) ?? (PACKAGE_FILE.test(pathname) ? pathname.slice(1) : undefined);
+  const file = staticFile(url.split('?')[0]);
   if (file && req.method === 'GET') {
     let bytes;
     try {

@@ -20,24 +20,16 @@ export function isTerminalStatus(status) {
   return status === 'READY' || status === 'ERROR';
 }
 
-const READ_OPTIONS = ['token', 'baseUrl', 'timeoutMs', 'maxRetries', 'signal'];
-const WAIT_OPTIONS = [...READ_OPTIONS, 'intervalMs', 'maxIntervalMs', 'deadlineMs', 'onStatus'];
+export const READ_OPTIONS = ['token', 'baseUrl', 'timeoutMs', 'maxRetries', 'signal'];
+export const WAIT_OPTIONS = [...READ_OPTIONS, 'intervalMs', 'maxIntervalMs', 'deadlineMs', 'onStatus'];
 const MANY_OPTIONS = [...READ_OPTIONS, 'concurrency'];
 const WATCH_OPTIONS = [...READ_OPTIONS, 'intervalMs', 'maxIntervalMs', 'deadlineMs', 'concurrency', 'onUpdate'];
-const UPLOAD_OPTIONS = ['timeoutMs', 'maxRetries', 'signal'];
-const UPLOAD_AND_WAIT_OPTIONS = [...WAIT_OPTIONS, 'uploadTimeoutMs', 'onProgress'];
-const CLIENT_OPTIONS = [...new Set([...WAIT_OPTIONS, ...MANY_OPTIONS, ...WATCH_OPTIONS, ...UPLOAD_AND_WAIT_OPTIONS])];
+const STATUS_CLIENT_OPTIONS = [...new Set([...WAIT_OPTIONS, ...MANY_OPTIONS, ...WATCH_OPTIONS])];
 
 /** Import job statuses after which a V4 import never changes (Prolific API reference). */
 export const TERMINAL_IMPORT_STATUSES = Object.freeze(['complete', 'partial', 'failed', 'pending_schema']);
 
-/** Largest file uploadDatasetFile sends, in bytes (256 MiB); it passes through the WebAssembly heap. */
-export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
-
-/** Bytes of uploads in flight at once, at most; further uploads wait for room (the heap is bounded). */
-const UPLOAD_BUDGET_BYTES = 2 * MAX_UPLOAD_BYTES;
-
-const DEFAULTS = Object.freeze({
+export const DEFAULTS = Object.freeze({
   timeoutMs: 30000,
   maxRetries: 2,
   intervalMs: 2000,
@@ -49,7 +41,7 @@ const DEFAULTS = Object.freeze({
 
 const LARGEST_OPERATION_ID = 2147483647;
 
-function describe(value) {
+export function describe(value) {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
@@ -78,7 +70,7 @@ function isAbortSignal(value) {
  * contract (token characters, base URL, loopback) are checked by the module.
  * @throws {TypeError} for a non-object, an unknown option name or a value of the wrong type
  */
-function resolveOptions(options, allowedNames, environmentDefaults, { timeoutMs = DEFAULTS.timeoutMs } = {}) {
+export function resolveOptions(options, allowedNames, environmentDefaults, { timeoutMs = DEFAULTS.timeoutMs } = {}) {
   if (options === undefined) options = {};
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`options must be an object, not ${describe(options)}`);
@@ -129,37 +121,7 @@ function checkFunction(options, name) {
   return value;
 }
 
-function checkString(value, name) {
-  if (typeof value !== 'string' || value === '') {
-    throw new TypeError(`${name} must be a non-empty string, not ${value === '' ? 'an empty string' : describe(value)}`);
-  }
-}
-
-/**
- * The bytes of a file to upload, as a Uint8Array.
- * @param {Uint8Array | ArrayBuffer | ArrayBufferView | Blob | string} data (a string is sent as UTF-8)
- * @returns {Promise<Uint8Array>}
- * @throws {TypeError} for another type, or more than MAX_UPLOAD_BYTES bytes
- */
-async function uploadBytes(data) {
-  let bytes;
-  if (data instanceof Uint8Array) bytes = data;
-  else if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
-  else if (ArrayBuffer.isView(data)) bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  else if (typeof data === 'string') bytes = new TextEncoder().encode(data);
-  else if (typeof Blob !== 'undefined' && data instanceof Blob) {
-    if (data.size > MAX_UPLOAD_BYTES) bytes = { length: data.size };
-    else bytes = new Uint8Array(await data.arrayBuffer());
-  } else {
-    throw new TypeError(`data must be a Uint8Array, ArrayBuffer, Blob or string, not ${describe(data)}`);
-  }
-  if (bytes.length > MAX_UPLOAD_BYTES) {
-    throw new TypeError(`data is ${bytes.length} bytes; uploadDatasetFile sends at most ${MAX_UPLOAD_BYTES} bytes`);
-  }
-  return bytes;
-}
-
-function parseJson(result) {
+export function parseJson(result) {
   return JSON.parse(result.json);
 }
 
@@ -180,7 +142,7 @@ function untilAborted(promise, signal) {
   });
 }
 
-function checkDatasetId(datasetId) {
+export function checkDatasetId(datasetId) {
   if (typeof datasetId !== 'string' || datasetId === '') {
     throw new TypeError(`datasetId must be a non-empty string, not ${
       datasetId === '' ? 'an empty string' : describe(datasetId)}`);
@@ -205,9 +167,12 @@ function ownProperties(object) {
  *   instantiates the WebAssembly module; `onAbort` must be passed on as Module.onAbort
  * @param {() => { token?: string, baseUrl: string }} runtime.environmentDefaults defaults read at
  *   each call (Node: PROLIFIC_TOKEN and PROLIFIC_URL)
- * @returns the public API: getDatasetStatus, waitForDataset, getDatasetStatuses, createClient
+ * @param {Function} [runtime.createLifecycle] the dataset lifecycle calls (createLifecycle of
+ *   lifecycle.js); the status-only entry leaves it out
+ * @returns the public API: getDatasetStatus, waitForDataset, getDatasetStatuses, watchDatasets,
+ *   createClient, checkClientOptions, and the lifecycle calls when given
  */
-export function createApi({ loadModule, environmentDefaults }) {
+export function createApi({ loadModule, environmentDefaults, createLifecycle }) {
   let modulePromise = null;
   /** The module once loaded (null before, and after it died): calls then start with no await. */
   let loadedModule = null;
@@ -233,41 +198,6 @@ export function createApi({ loadModule, environmentDefaults }) {
         () => { if (modulePromise === loading) modulePromise = null; });
     }
     return modulePromise;
-  }
-
-  // Uploads pass through the WebAssembly heap, which cannot grow past 2 GiB: at most
-  // UPLOAD_BUDGET_BYTES of them run at once, the others wait in order (abortably).
-  let uploadBytesInFlight = 0;
-  const uploadQueue = [];
-
-  function acquireUploadBudget(bytes, signal) {
-    if (uploadQueue.length === 0 && uploadBytesInFlight + bytes <= UPLOAD_BUDGET_BYTES) {
-      uploadBytesInFlight += bytes;
-      return Promise.resolve();
-    }
-    return new Promise((resolve, reject) => {
-      const entry = {
-        bytes,
-        grant() {
-          signal?.removeEventListener('abort', onAbort);
-          uploadBytesInFlight += bytes;
-          resolve();
-        },
-      };
-      const onAbort = () => {
-        uploadQueue.splice(uploadQueue.indexOf(entry), 1);
-        reject(signal.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      uploadQueue.push(entry);
-    });
-  }
-
-  function releaseUploadBudget(bytes) {
-    uploadBytesInFlight -= bytes;
-    while (uploadQueue.length > 0 && uploadBytesInFlight + uploadQueue[0].bytes <= UPLOAD_BUDGET_BYTES) {
-      uploadQueue.shift().grant();
-    }
   }
 
   function takeOperationId() {
@@ -517,197 +447,20 @@ export function createApi({ loadModule, environmentDefaults }) {
     });
   }
 
-  /**
-   * Creates an AI Task Builder dataset (Prolific API: `POST /api/v1/data-collection/datasets`).
-   * With a `schema` the dataset is V4 (uploads become import jobs); without, V3. Not retried
-   * blindly (it is not idempotent): only a 429, or a 503 with Retry-After, is tried again.
-   * @param {{ name: string, workspaceId: string, schema?: object }} dataset
-   * @param {object} [options] token, baseUrl, timeoutMs, maxRetries, signal
-   * @returns {Promise<{ id: string, name: string, workspaceId?: string, status?: string,
-   *   schemaVersion?: number, createdAt?: string }>}
-   * @throws {TypeError} bad arguments (nothing is sent)
-   * @throws {ProlificApiError|NetworkError|TimeoutError|InvalidResponseError}
-   */
-  async function createDataset(dataset, options) {
-    const settings = resolveOptions(options, READ_OPTIONS, environmentDefaults);
-    if (typeof dataset !== 'object' || dataset === null) throw new TypeError(`dataset must be an object, not ${describe(dataset)}`);
-    const { name, workspaceId, schema, ...rest } = dataset;
-    const unknown = Object.keys(rest);
-    if (unknown.length) throw new TypeError(`unknown dataset field "${unknown[0].slice(0, 64)}"; it takes: name, workspaceId, schema`);
-    checkString(name, 'name');
-    checkString(workspaceId, 'workspaceId');
-    if (schema !== undefined && (typeof schema !== 'object' || schema === null || Array.isArray(schema))) {
-      throw new TypeError(`schema must be an object, not ${describe(schema)}`);
-    }
-    const fields = { kind: 'createDataset', name, workspaceId };
-    if (schema !== undefined) {
-      try {
-        fields.schemaJson = JSON.stringify(schema);
-      } catch (error) {
-        throw new TypeError(`schema cannot be written as JSON: ${error.message}`);
-      }
-    }
-    return runOperation(fields, settings, { toResult: parseJson });
-  }
-
-  /**
-   * Reads a dataset (Prolific API: `GET /api/v1/data-collection/datasets/{dataset_id}`), with
-   * retries. A V4 dataset lists its import jobs.
-   * @param {string} datasetId
-   * @param {object} [options] token, baseUrl, timeoutMs, maxRetries, signal
-   * @returns {Promise<{ id: string, name: string, workspaceId?: string, status?: string,
-   *   schemaVersion?: number, createdAt?: string, createdBy?: string, totalDatapointCount?: number,
-   *   imports?: ImportJob[] }>} `status` is left out when the API sends none (V4); each import
-   *   job has the fields of getImportStatus (`importId` from the API's `import_id`)
-   */
-  async function getDataset(datasetId, options) {
-    const settings = resolveOptions(options, READ_OPTIONS, environmentDefaults);
-    checkDatasetId(datasetId);
-    return runOperation({ kind: 'dataset', datasetId }, settings, { toResult: parseJson });
-  }
-
-  /**
-   * Asks for a presigned URL to upload one file to a dataset (Prolific API:
-   * `GET /api/v1/data-collection/datasets/{dataset_id}/upload-url/{filename}`). For a V4 dataset
-   * the answer has an `importId`: each call creates an import job, so it is not retried blindly.
-   * @param {string} datasetId
-   * @param {string} filename a plain file name (.csv or .zip for V3; .csv or .jsonl for V4)
-   * @param {object} [options] token, baseUrl, timeoutMs, maxRetries, signal
-   * @returns {Promise<{ datasetId: string, filename: string, uploadUrl: string, httpMethod: 'PUT',
-   *   expiresAt?: string, contentType: string, contentTypeSource: 'api' | 'filename',
-   *   fileKey?: string, importId?: string }>} `contentType` is the API's `content_type`, or, when the
-   *   answer has none, the type Prolific gives the file's extension (.csv text/csv, .jsonl
-   *   application/x-ndjson, .zip application/zip; `contentTypeSource: 'filename'`)
-   * @throws {InvalidResponseError} no usable upload URL, or no `content_type` and a file name of
-   *   another extension
-   */
-  async function getUploadUrl(datasetId, filename, options) {
-    const settings = resolveOptions(options, READ_OPTIONS, environmentDefaults);
-    checkDatasetId(datasetId);
-    checkString(filename, 'filename');
-    return runOperation({ kind: 'uploadUrl', datasetId, filename }, settings, {
-      toResult: (result) => ({ datasetId, filename, ...parseJson(result) }),
-    });
-  }
-
-  /**
-   * PUTs a file to the presigned URL of getUploadUrl, with its content type and never an
-   * Authorization header (the URL carries its own signature). Only a 429, or a 503 with
-   * Retry-After, is tried again.
-   * @param {{ uploadUrl: string, contentType?: string, datasetId?: string }} uploadUrlResult
-   * @param {Uint8Array | ArrayBuffer | ArrayBufferView | Blob | string} data at most 256 MiB
-   * @param {object} [options] timeoutMs (default 600000 ms), maxRetries, signal
-   * @returns {Promise<{ datasetId?: string, bytes: number, httpStatus: number }>}
-   * @throws {TypeError} bad arguments, an upload URL that is not https (or http to loopback)
-   * @throws {ProlificApiError} the storage host refused the file (its status and body)
-   */
-  async function uploadDatasetFile(uploadUrlResult, data, options) {
-    const settings = resolveOptions(options, UPLOAD_OPTIONS, () => ({ baseUrl: '' }), { timeoutMs: DEFAULTS.uploadTimeoutMs });
-    if (typeof uploadUrlResult !== 'object' || uploadUrlResult === null) {
-      throw new TypeError(`uploadUrlResult must be the object getUploadUrl returned, not ${describe(uploadUrlResult)}`);
-    }
-    const { uploadUrl, contentType, datasetId } = uploadUrlResult;
-    checkString(uploadUrl, 'uploadUrl');
-    if (contentType !== undefined && typeof contentType !== 'string') {
-      throw new TypeError(`contentType must be a string, not ${describe(contentType)}`);
-    }
-    const body = await uploadBytes(data);
-    // Read once: the caller may detach the buffer (postMessage) while the upload runs.
-    const bytes = body.length;
-    const fields = { kind: 'upload', uploadUrl, contentType: contentType ?? '', body, datasetId: datasetId ?? '' };
-    await acquireUploadBudget(bytes, settings.signal);
-    try {
-      return await runOperation(fields, { ...settings, token: undefined }, {
-        toResult: (result) => ({ ...(datasetId === undefined ? {} : { datasetId }), bytes,
-          httpStatus: parseJson(result).httpStatus }),
-      });
-    } finally {
-      releaseUploadBudget(bytes);
-    }
-  }
-
-  function runImport(datasetId, importId, settings, wait) {
-    checkDatasetId(datasetId);
-    checkString(importId, 'importId');
-    const toResult = (result) => ({ datasetId, ...parseJson(result), importId });
-    return runOperation({ kind: 'importStatus', datasetId, importId }, settings, {
-      wait,
-      reportArguments: (report) => [toResult(report), { attempt: report.attempt, elapsedMs: report.elapsedMs }],
-      toResult,
-    });
-  }
-
-  /**
-   * Reads a V4 import job (Prolific API:
-   * `GET /api/v1/data-collection/datasets/{dataset_id}/imports/{import_id}`), with retries.
-   * @param {string} datasetId
-   * @param {string} importId from getUploadUrl
-   * @param {object} [options] token, baseUrl, timeoutMs, maxRetries, signal
-   * @returns {Promise<{ datasetId: string, importId: string, type?: string, filename?: string,
-   *   status: string, acceptedCount?: number, rejectedCount?: number, duplicateCount?: number,
-   *   errors?: string[], recordErrors?: Array<{ recordIndex?: number, field?: string, reason: string }>,
-   *   reason?: string, createdAt?: string, updatedAt?: string }>} status: uninitialised, queued,
-   *   processing, complete, partial, failed, pending_schema (or a newer string). Each record error
-   *   comes twice, in the same order: as a readable line in `errors` (`record 3, field "text":
-   *   reason`, records counted from 1) and structured in `recordErrors` (`recordIndex` 0-based, as
-   *   the API's `record_index`)
-   */
-  async function getImportStatus(datasetId, importId, options) {
-    return runImport(datasetId, importId, resolveOptions(options, READ_OPTIONS, environmentDefaults), false);
-  }
-
-  /**
-   * Polls a V4 import job until complete, partial, failed or pending_schema, and resolves with it:
-   * check `status` (partial carries acceptedCount, rejectedCount and errors; failed carries reason).
-   * @param {string} datasetId
-   * @param {string} importId
-   * @param {object} [options] as waitForDataset; onStatus(importJob, { attempt, elapsedMs })
-   * @returns {Promise<object>} the import job, as getImportStatus
-   * @throws {TimeoutError} past deadlineMs
-   */
-  async function waitForImport(datasetId, importId, options) {
-    return runImport(datasetId, importId, resolveOptions(options, WAIT_OPTIONS, environmentDefaults), true);
-  }
-
-  /**
-   * The whole upload: asks for an upload URL, PUTs the file, then waits: for a V4 dataset on its
-   * import job (resolving with the terminal import job), for a V3 dataset on its status (resolving
-   * with READY; ERROR rejects with DatasetProcessingError).
-   * @param {{ datasetId: string, filename: string, data: Uint8Array | ArrayBuffer | Blob | string }} upload
-   * @param {object} [options] the options of waitForDataset, uploadTimeoutMs (ms, default 600000)
-   *   and onProgress({ stage: 'upload-url' | 'uploading' | 'processing', datasetId, importId? })
-   * @returns {Promise<object>} the import job (V4) or { datasetId, status: 'READY' } (V3)
-   */
-  async function uploadAndWait(upload, options) {
-    const settings = resolveOptions(options, UPLOAD_AND_WAIT_OPTIONS, environmentDefaults);
-    if (typeof upload !== 'object' || upload === null) throw new TypeError(`upload must be an object, not ${describe(upload)}`);
-    const { datasetId, filename, data } = upload;
-    checkDatasetId(datasetId);
-    checkString(filename, 'filename');
-    const body = await uploadBytes(data);
-    const progress = (stage, extra) => settings.onProgress?.({ stage, datasetId, ...extra });
-    progress('upload-url');
-    const pick = (names) => Object.fromEntries(names.filter((name) => settings[name] !== undefined)
-      .map((name) => [name, settings[name]]));
-    const readOptions = pick(READ_OPTIONS);
-    const target = await getUploadUrl(datasetId, filename, readOptions);
-    progress('uploading', target.importId === undefined ? {} : { importId: target.importId });
-    await uploadDatasetFile(target, body, { timeoutMs: settings.uploadTimeoutMs, signal: settings.signal });
-    progress('processing', target.importId === undefined ? {} : { importId: target.importId });
-    const waitOptions = pick(WAIT_OPTIONS);
-    if (target.importId !== undefined) return waitForImport(datasetId, target.importId, waitOptions);
-    return waitForDataset(datasetId, waitOptions);
-  }
+  const lifecycle = createLifecycle?.({ runOperation, environmentDefaults, waitForDataset });
+  const clientOptions = lifecycle ? [...new Set([...STATUS_CLIENT_OPTIONS, ...lifecycle.clientOptions])]
+    : STATUS_CLIENT_OPTIONS;
 
   /**
    * Binds options once. Per-call options override the bound ones.
-   * @param {object} [options] any option of the three functions
+   * @param {object} [options] any option of the functions it returns
    * @returns {{ getDatasetStatus: Function, waitForDataset: Function, getDatasetStatuses: Function,
-   *   watchDatasets: Function }} and the lifecycle functions, each with the bound options
+   *   watchDatasets: Function }} and, in the full package, the lifecycle functions, each with the
+   *   bound options
    * @throws {TypeError} for an unknown option or a value of the wrong type
    */
   function createClient(options) {
-    resolveOptions(options, CLIENT_OPTIONS, environmentDefaults);
+    resolveOptions(options, clientOptions, environmentDefaults);
     const bound = { ...options };
     const merged = (names, perCall) => {
       if (perCall !== undefined && (typeof perCall !== 'object' || perCall === null)) return perCall;
@@ -739,19 +492,13 @@ export function createApi({ loadModule, environmentDefaults }) {
       waitForDataset: (datasetId, perCall) => waitForDataset(datasetId, merged(WAIT_OPTIONS, perCall)),
       getDatasetStatuses: (datasetIds, perCall) => getDatasetStatuses(datasetIds, merged(MANY_OPTIONS, perCall)),
       watchDatasets: (datasetIds, perCall) => watchDatasets(datasetIds, merged(WATCH_OPTIONS, perCall)),
-      createDataset: (dataset, perCall) => createDataset(dataset, merged(READ_OPTIONS, perCall)),
-      getDataset: (datasetId, perCall) => getDataset(datasetId, merged(READ_OPTIONS, perCall)),
-      getUploadUrl: (datasetId, filename, perCall) => getUploadUrl(datasetId, filename, merged(READ_OPTIONS, perCall)),
-      uploadDatasetFile: (target, data, perCall) => uploadDatasetFile(target, data, merged(UPLOAD_OPTIONS, perCall)),
-      getImportStatus: (datasetId, importId, perCall) => getImportStatus(datasetId, importId, merged(READ_OPTIONS, perCall)),
-      waitForImport: (datasetId, importId, perCall) => waitForImport(datasetId, importId, merged(WAIT_OPTIONS, perCall)),
-      uploadAndWait: (upload, perCall) => uploadAndWait(upload, merged(UPLOAD_AND_WAIT_OPTIONS, perCall)),
+      ...lifecycle?.clientMethods(merged),
     });
   }
 
   return {
-    getDatasetStatus, waitForDataset, getDatasetStatuses, watchDatasets, createClient, createDataset, getDataset,
-    getUploadUrl, uploadDatasetFile, getImportStatus, waitForImport, uploadAndWait, checkClientOptions,
+    getDatasetStatus, waitForDataset, getDatasetStatuses, watchDatasets, createClient, checkClientOptions,
+    ...lifecycle?.functions,
     moduleForTests: getModule,
   };
 }

@@ -95,7 +95,8 @@ export class DatasetProcessingError extends ProlificError {
 }
 
 // `name` is written as a string for each class, never read from the class (ErrorClass.name): a
-// minifier renames classes, and `error.name` must stay the public class name in every bundle.
+// minifier renames classes, and `error.name` must stay the public class name in every bundle. The
+// class's own `name` (ProlificApiError.name) is set to it too, for code that prints a class.
 for (const [ErrorClass, name] of [
   [ProlificError, 'ProlificError'],
   [ProlificApiError, 'ProlificApiError'],
@@ -107,6 +108,7 @@ for (const [ErrorClass, name] of [
   Object.defineProperty(ErrorClass.prototype, 'name', {
     value: name, writable: true, enumerable: false, configurable: true,
   });
+  Object.defineProperty(ErrorClass, 'name', { value: name, configurable: true });
 }
 
 /**

@@ -34,7 +34,7 @@ export function checkWasmSource(wasm) {
 }
 
 const HOW_TO_FIX = 'If a bundler did not emit prolific-dataset-status.wasm, serve that file (from the '
-  + 'package\'s dist/ folder) and hand it over before the first call with setWasmSource(url), or pass its '
+  + 'package\'s dist/ folder; dist/status/ for prolific-dataset-status/status) and hand it over before the first call with setWasmSource(url), or pass its '
   + 'bytes or a compiled WebAssembly.Module to setWasmSource';
 
 /**

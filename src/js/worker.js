@@ -11,10 +11,12 @@
 import createProlificModule from '../../dist/prolific-dataset-status.mjs';
 import compiledWasm from '../../dist/prolific-dataset-status.wasm';
 import { createApi } from './api.js';
+import { createLifecycle } from './lifecycle.js';
 import { checkWasmSource, instantiateModule } from './load.js';
 import { FetchXMLHttpRequest } from './fetch-xhr.js';
 
-export { DATASET_STATUSES, isTerminalStatus, TERMINAL_IMPORT_STATUSES, MAX_UPLOAD_BYTES } from './api.js';
+export { DATASET_STATUSES, isTerminalStatus, TERMINAL_IMPORT_STATUSES } from './api.js';
+export { MAX_UPLOAD_BYTES } from './lifecycle.js';
 export {
   ProlificError, ProlificApiError, NetworkError, TimeoutError, InvalidResponseError, DatasetProcessingError,
 } from './errors.js';
@@ -40,7 +42,7 @@ function environmentDefaults() {
   return { token: undefined, baseUrl: 'https://api.prolific.com' };
 }
 
-const api = createApi({ loadModule, environmentDefaults });
+const api = createApi({ loadModule, environmentDefaults, createLifecycle });
 
 export const {
   getDatasetStatus, waitForDataset, getDatasetStatuses, watchDatasets, createClient, createDataset, getDataset, getUploadUrl,

@@ -19,6 +19,7 @@
 
 #include "lifecycle.hpp"
 #include "operation.hpp"
+#include "operation_kinds.hpp"
 #include "response.hpp"
 #include "transport.hpp"
 
@@ -327,6 +328,8 @@ std::optional<WaitOptions> read_wait_options(const val& request) {
 }
 
 
+}  // namespace
+
 std::optional<std::string> optional_string(const val& object, const char* name) {
   val value = object[name];
   if (!is_type(value, "string")) return std::nullopt;
@@ -335,25 +338,11 @@ std::optional<std::string> optional_string(const val& object, const char* name) 
 
 std::string required_string(const val& object, const char* name) { return optional_string(object, name).value_or(""); }
 
-// Copies a Uint8Array into a string of bytes with one TypedArray.set into the heap.
-std::optional<std::string> read_bytes(const val& value) {
-  if (!value.instanceof(val::global("Uint8Array"))) return std::nullopt;
-  auto length = value["length"].as<std::size_t>();
-  if (length > max_upload_bytes) return std::nullopt;
-  std::string bytes(length, '\0');
-  if (length > 0) {
-    val(emscripten::typed_memory_view(length, reinterpret_cast<unsigned char*>(bytes.data()))).call<void>("set", value);
-  }
-  return bytes;
-}
-
 std::string dataset_subject(const std::string& dataset_id) { return "dataset " + quote_dataset_id(dataset_id); }
 
-// Wraps a request built by src/core into its operation, with the checks of
-// StatusOperation::create: the request's own first, then the wait options.
 Result<StatusOperation> wrap(RequestKind kind, Result<HttpRequest> built, std::string dataset_id, std::string subject,
                              const ClientOptions& options, const std::optional<WaitOptions>& wait, std::uint64_t seed,
-                             std::string filename = "") {
+                             std::string filename) {
   if (!built.ok()) return built.error();
   if (wait) {
     if (auto error = validate_wait_options(*wait)) return *error;
@@ -362,23 +351,9 @@ Result<StatusOperation> wrap(RequestKind kind, Result<HttpRequest> built, std::s
                                       options.token.value_or(""), options.max_retries, wait, seed, std::move(filename));
 }
 
-/// What start() hands each kind: the JS request object and what is common to every kind.
-struct OperationInput {
-  const val& request;
-  const ClientOptions& options;
-  const std::optional<WaitOptions>& wait;
-  std::uint64_t seed;
-  std::string dataset_id() const { return required_string(request, "datasetId"); }
-};
+std::string OperationInput::dataset_id() const { return required_string(request, "datasetId"); }
 
-// One entry per kind of operation the package can start: its name in JS (`request.kind`), what
-// it needs from the request, and how src/core builds and checks it. Adding a kind is one entry.
-struct OperationKind {
-  const char* name;
-  bool needs_dataset_id;  ///< `datasetId` must be a string
-  bool needs_base_url;    ///< `baseUrl` must be a string (uploads go to a presigned URL instead)
-  Result<StatusOperation> (*create)(const OperationInput& input);
-};
+namespace {
 
 const OperationKind operation_kinds[] = {
     {"datasetStatus", true, true,
@@ -400,41 +375,24 @@ const OperationKind operation_kinds[] = {
        return wrap(RequestKind::dataset, build_dataset_request(dataset_id, in.options), dataset_id,
                    dataset_subject(dataset_id), in.options, in.wait, in.seed);
      }},
-    {"createDataset", false, true,
-     [](const OperationInput& in) {
-       CreateDatasetInput input{required_string(in.request, "name"), required_string(in.request, "workspaceId"),
-                                optional_string(in.request, "schemaJson")};
-       std::string subject = "new dataset " + quote_dataset_id(input.name);
-       return wrap(RequestKind::create_dataset, build_create_dataset_request(input, in.options), "",
-                   std::move(subject), in.options, in.wait, in.seed);
-     }},
-    {"uploadUrl", true, true,
-     [](const OperationInput& in) {
-       std::string dataset_id = in.dataset_id();
-       std::string filename = required_string(in.request, "filename");
-       std::string subject = "upload URL of " + quote_dataset_id(filename) + " for " + dataset_subject(dataset_id);
-       return wrap(RequestKind::upload_url, build_upload_url_request(dataset_id, filename, in.options), dataset_id,
-                   std::move(subject), in.options, in.wait, in.seed, filename);
-     }},
-    {"upload", false, false,
-     [](const OperationInput& in) -> Result<StatusOperation> {
-       std::optional<std::string> body = read_bytes(in.request["body"]);
-       if (!body) {
-         return make_error(ErrorKind::invalid_argument, "the file must be bytes (Uint8Array) of at most " +
-                                                            std::to_string(max_upload_bytes) + " bytes");
-       }
-       Result<HttpRequest> built = build_upload_request(required_string(in.request, "uploadUrl"),
-                                                        required_string(in.request, "contentType"), in.options.timeout_ms);
-       if (built.ok()) built.value().body = std::move(*body);
-       std::string dataset_id = in.dataset_id();
-       std::string subject = dataset_id.empty() ? std::string("upload") : "upload for " + dataset_subject(dataset_id);
-       return wrap(RequestKind::upload, std::move(built), dataset_id, std::move(subject), in.options, in.wait, in.seed);
-     }},
 };
+
+// Kinds added by other embind files (the lifecycle calls of the full module).
+struct KindTable {
+  const OperationKind* kinds;
+  std::size_t count;
+};
+KindTable added_kinds[2];
+std::size_t added_kind_tables = 0;
 
 const OperationKind* find_kind(const std::string& name) {
   for (const OperationKind& kind : operation_kinds) {
     if (name == kind.name) return &kind;
+  }
+  for (std::size_t table = 0; table < added_kind_tables; ++table) {
+    for (std::size_t i = 0; i < added_kinds[table].count; ++i) {
+      if (name == added_kinds[table].kinds[i].name) return &added_kinds[table].kinds[i];
+    }
   }
   return nullptr;
 }
@@ -502,6 +460,10 @@ val start(val request, const char* forced_kind) {
 }
 
 }  // namespace
+
+void add_operation_kinds(const OperationKind* kinds, std::size_t count) {
+  if (added_kind_tables < sizeof added_kinds / sizeof added_kinds[0]) added_kinds[added_kind_tables++] = {kinds, count};
+}
 
 /// Starts one read (or, with `request.wait`, a wait) of a dataset status.
 /// `request`: { operationId: positive integer unique among running operations, datasetId: string,

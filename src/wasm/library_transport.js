@@ -1,6 +1,8 @@
 // JavaScript helpers linked into the module (--js-library). They only move values between the
 // C++ transport (src/wasm/transport.cpp) and the XMLHttpRequest objects the package files per
 // request in src/wasm/pre.js (prolificRequests). No helper reads Emscripten's Fetch state.
+// Property names that C++ (embind) or the package's XMLHttpRequest stand-ins share with this file
+// are quoted, so that Closure Compiler (--closure 1) keeps them.
 // The string helpers are runtime functions in Emscripten 3.1.6 and library functions (named as
 // dependencies) in later releases: only those the library holds are named.
 function prolificStringDeps(names) {

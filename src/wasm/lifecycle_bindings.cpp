@@ -1,0 +1,70 @@
+// The embind face of the dataset lifecycle calls that write (create a dataset, ask for an upload
+// URL, upload a file): their kinds of startOperation. Linked into the full module only; the
+// status-only module (reads, waits, watches) leaves them out.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <optional>
+#include <string>
+
+#include "lifecycle.hpp"
+#include "operation_kinds.hpp"
+#include "response.hpp"
+
+namespace prolific::wasm {
+namespace {
+
+using emscripten::val;
+
+// Copies a Uint8Array into a string of bytes with one TypedArray.set into the heap.
+std::optional<std::string> read_bytes(const val& value) {
+  if (!value.instanceof(val::global("Uint8Array"))) return std::nullopt;
+  auto length = value["length"].as<std::size_t>();
+  if (length > max_upload_bytes) return std::nullopt;
+  std::string bytes(length, '\0');
+  if (length > 0) {
+    val(emscripten::typed_memory_view(length, reinterpret_cast<unsigned char*>(bytes.data()))).call<void>("set", value);
+  }
+  return bytes;
+}
+
+const OperationKind lifecycle_kinds[] = {
+    {"createDataset", false, true,
+     [](const OperationInput& in) {
+       CreateDatasetInput input{required_string(in.request, "name"), required_string(in.request, "workspaceId"),
+                                optional_string(in.request, "schemaJson")};
+       std::string subject = "new dataset " + quote_dataset_id(input.name);
+       return wrap(RequestKind::create_dataset, build_create_dataset_request(input, in.options), "",
+                   std::move(subject), in.options, in.wait, in.seed);
+     }},
+    {"uploadUrl", true, true,
+     [](const OperationInput& in) {
+       std::string dataset_id = in.dataset_id();
+       std::string filename = required_string(in.request, "filename");
+       std::string subject = "upload URL of " + quote_dataset_id(filename) + " for " + dataset_subject(dataset_id);
+       return wrap(RequestKind::upload_url, build_upload_url_request(dataset_id, filename, in.options), dataset_id,
+                   std::move(subject), in.options, in.wait, in.seed, filename);
+     }},
+    {"upload", false, false,
+     [](const OperationInput& in) -> Result<StatusOperation> {
+       std::optional<std::string> body = read_bytes(in.request["body"]);
+       if (!body) {
+         return make_error(ErrorKind::invalid_argument, "the file must be bytes (Uint8Array) of at most " +
+                                                            std::to_string(max_upload_bytes) + " bytes");
+       }
+       Result<HttpRequest> built = build_upload_request(required_string(in.request, "uploadUrl"),
+                                                        required_string(in.request, "contentType"), in.options.timeout_ms);
+       if (built.ok()) built.value().body = std::move(*body);
+       std::string dataset_id = in.dataset_id();
+       std::string subject = dataset_id.empty() ? std::string("upload") : "upload for " + dataset_subject(dataset_id);
+       return wrap(RequestKind::upload, std::move(built), dataset_id, std::move(subject), in.options, in.wait, in.seed);
+     }},
+};
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(prolific_lifecycle) {
+  add_operation_kinds(lifecycle_kinds, sizeof lifecycle_kinds / sizeof lifecycle_kinds[0]);
+}
+
+}  // namespace prolific::wasm
