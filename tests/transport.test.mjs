@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { browserLikeXMLHttpRequest } from './support/browser-like-xhr.mjs';
+import { NodeXMLHttpRequest } from '../src/js/node-xhr.js';
 
 const TOKEN = 'transport-token-0123456789';
 const DIST = new URL('../dist/', import.meta.url);
@@ -257,6 +258,45 @@ test('readDatasetStatus, the typed entry of one read, checks and answers as getD
     const second = await module.readDatasetStatus(held, 'ds-held', baseUrl, '', false, 10000, 0);
     assert.equal(second.error.message, 'operationId is already in use');
     assert.equal((await first).ok, true);
+    assert.equal(module.heapStats().operations, 0);
+  } finally {
+    await close(server);
+  }
+});
+
+test('the module listens to no readystatechange, and still stops an endless body at the size limit', async () => {
+  let sockets = 0;
+  const server = http.createServer((req, res) => {
+    sockets += 1;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"status":"');
+    const chunk = 'A'.repeat(64 * 1024);
+    // No end: only the module's size limit (a progress event past it) can end this read.
+    const pump = () => { while (res.write(chunk)); };
+    res.on('drain', pump);
+    pump();
+  });
+  const port = await listen(server);
+  const seenAtSend = [];
+  class RecordingXMLHttpRequest extends NodeXMLHttpRequest {
+    send(body) {
+      seenAtSend.push({ readystatechange: this.onreadystatechange, progress: typeof this.onprogress });
+      return super.send(body);
+    }
+  }
+  try {
+    const module = await createProlificModule({
+      wasmBinary, XMLHttpRequest: RecordingXMLHttpRequest, print() {}, printErr() {},
+    });
+    const result = await module.getDatasetStatus({
+      operationId: nextOperationId++, datasetId: 'ds-endless', baseUrl: `http://127.0.0.1:${port}`, token: TOKEN,
+      maxRetries: 0, timeoutMs: 60000,
+    });
+    assert.equal(result.ok, false);
+    assert.equal(result.error.kind, 'invalid_response', JSON.stringify(result.error));
+    assert.match(result.error.message, /larger than/);
+    assert.deepEqual(seenAtSend, [{ readystatechange: null, progress: 'function' }]);
+    assert.equal(sockets, 1);
     assert.equal(module.heapStats().operations, 0);
   } finally {
     await close(server);

@@ -30,9 +30,11 @@ mergeInto(LibraryManager.library, {
   },
 
   // The XMLHttpRequest made by the next emscripten_fetch() is filed under `key` (a positive
-  // number the transport never reuses while the request is kept).
-  prolific_request_claim: function(key) {
+  // number the transport never reuses while the request is kept); `bodyLimit` is the body size in
+  // bytes past which the transport stops reading (src/core max_body_bytes; see prolificSend).
+  prolific_request_claim: function(key, bodyLimit) {
     prolificClaimedKey = key;
+    if (key) prolificBodyLimit = bodyLimit;
   },
 
   // Forgets request `key`. With `abort`, stops it for good first: emscripten_fetch_close() in

@@ -15,7 +15,7 @@
 
 // src/wasm/library_transport.js: the package's own record of each request (never Fetch.xhrs).
 extern "C" {
-void prolific_request_claim(unsigned int key);
+void prolific_request_claim(unsigned int key, unsigned int body_limit);
 void prolific_request_release(unsigned int key, bool abort);
 char* prolific_request_text(unsigned int key, int what);
 }
@@ -171,9 +171,9 @@ emscripten_fetch_t* start_fetch(const HttpRequest& request, int owner) {
   }
   g_starting = true;
   g_failed_while_starting = false;
-  prolific_request_claim(key);
+  prolific_request_claim(key, static_cast<unsigned int>(max_body_bytes));
   emscripten_fetch_t* fetch = emscripten_fetch(&attributes, request.url.c_str());
-  prolific_request_claim(0);
+  prolific_request_claim(0, 0);
   g_starting = false;
   return g_failed_while_starting ? nullptr : fetch;
 }
