@@ -302,3 +302,23 @@ test('the module listens to no readystatechange, and still stops an endless body
     await close(server);
   }
 });
+
+test('a Retry-After HTTP-date on a 503 is read against the wall clock of the answer', async () => {
+  const server = http.createServer((req, res) => {
+    res.writeHead(503, { 'retry-after': new Date(Date.now() + 40_000).toUTCString(), 'content-type': 'text/plain' });
+    res.end('busy');
+  });
+  const port = await listen(server);
+  try {
+    const module = await loadModule();
+    const result = await module.getDatasetStatus({
+      operationId: nextOperationId++, datasetId: 'ds-date', baseUrl: `http://127.0.0.1:${port}`, token: TOKEN,
+      maxRetries: 0, timeoutMs: 10000,
+    });
+    assert.equal(result.error.httpStatus, 503);
+    // 40 s ahead at whole-second resolution: about 39 to 40 s (a wrong clock gives 0 or the 60 s clamp).
+    assert.ok(result.error.retryAfterMs > 30_000 && result.error.retryAfterMs <= 40_000, String(result.error.retryAfterMs));
+  } finally {
+    await close(server);
+  }
+});

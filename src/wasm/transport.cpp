@@ -71,7 +71,12 @@ bool sent_over_https(const char* url) { return is_https_downgrade(url, "http:");
 
 // The response headers are read only where something reads them: an answer other than 2xx, whose
 // Retry-After the retry policy honours. A 2xx answer's headers are never used.
-bool headers_needed(unsigned short status) { return status < 200 || status >= 300; }
+// With them goes the wall-clock time, which only an HTTP-date Retry-After needs.
+void read_headers(const emscripten_fetch_t* fetch, TransportResult& result) {
+  if (fetch->status >= 200 && fetch->status < 300) return;
+  result.headers = request_text(fetch, RequestText::headers);
+  result.wall_clock_ms = emscripten_date_now();
+}
 
 // True while emscripten_fetch() runs: a failure reported that early is delivered from a timer, so
 // the listener never runs before start_fetch() has returned.
@@ -106,7 +111,6 @@ void finish(emscripten_fetch_t* fetch, TransportResult result, bool abort = fals
 void on_fetch_done(emscripten_fetch_t* fetch) {
   if (fetch == g_closing || !fetch->userData) return;
   TransportResult result;
-  result.wall_clock_ms = emscripten_date_now();
   if (fetch->status == 0) {
     result.kind = TransportResult::Kind::network_error;
     result.cause = request_text(fetch, RequestText::cause);
@@ -117,7 +121,7 @@ void on_fetch_done(emscripten_fetch_t* fetch) {
   } else {
     result.kind = TransportResult::Kind::response;
     result.http_status = fetch->status;
-    if (headers_needed(fetch->status)) result.headers = request_text(fetch, RequestText::headers);
+    read_headers(fetch, result);
     if (fetch->numBytes > max_body_bytes) {
       bool success = fetch->status >= 200 && fetch->status < 300;
       result.kind = success ? TransportResult::Kind::body_too_large : TransportResult::Kind::response;
@@ -133,9 +137,8 @@ void on_fetch_progress(emscripten_fetch_t* fetch) {
   if (fetch == g_closing || !fetch->userData) return;
   if (fetch->dataOffset <= max_body_bytes && fetch->totalBytes <= max_body_bytes) return;
   TransportResult result;
-  result.wall_clock_ms = emscripten_date_now();
   result.http_status = fetch->status;
-  if (headers_needed(fetch->status)) result.headers = request_text(fetch, RequestText::headers);
+  read_headers(fetch, result);
   bool success = fetch->status >= 200 && fetch->status < 300;
   result.kind = success ? TransportResult::Kind::body_too_large : TransportResult::Kind::response;
   finish(fetch, std::move(result), true);
