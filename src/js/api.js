@@ -174,6 +174,8 @@ function ownProperties(object) {
  */
 export function createApi({ loadModule, environmentDefaults, createLifecycle }) {
   let modulePromise = null;
+  /** The module once loaded (null before, and after it died): calls then start with no await. */
+  let loadedModule = null;
   let nextOperationId = 1;
   /** Reject functions of the calls in flight, by operation id, for a module that dies. */
   const inFlight = new Map();
@@ -183,13 +185,17 @@ export function createApi({ loadModule, environmentDefaults, createLifecycle }) 
       const loading = loadModule({
         onAbort(what) {
           // The runtime is dead (out of memory, an internal fault): fail what runs, load afresh next time.
-          if (modulePromise === loading) modulePromise = null;
+          if (modulePromise === loading) {
+            modulePromise = null;
+            loadedModule = null;
+          }
           const error = new ProlificError(`The WebAssembly module stopped: ${String(what).slice(0, 200)}`);
           for (const reject of [...inFlight.values()]) reject(error);
         },
       });
       modulePromise = loading;
-      loading.catch(() => { if (modulePromise === loading) modulePromise = null; });
+      loading.then((module) => { if (modulePromise === loading) loadedModule = module; },
+        () => { if (modulePromise === loading) modulePromise = null; });
     }
     return modulePromise;
   }
@@ -214,7 +220,7 @@ export function createApi({ loadModule, environmentDefaults, createLifecycle }) 
   async function runOperation(fields, settings, { wait = false, reportArguments, toResult }) {
     const { signal } = settings;
     signal?.throwIfAborted();
-    const module = await untilAborted(getModule(), signal);
+    const module = loadedModule ?? await untilAborted(getModule(), signal);
     const operationId = takeOperationId();
     return new Promise((resolve, reject) => {
       let settled = false;
@@ -232,38 +238,46 @@ export function createApi({ loadModule, environmentDefaults, createLifecycle }) 
       const onAbort = () => stop(signal.reason);
       signal?.addEventListener('abort', onAbort);
       inFlight.set(operationId, (error) => finish(reject, error));
-      const request = ownProperties({
-        ...fields,
-        operationId,
-        token: settings.token,
-        baseUrl: settings.baseUrl,
-        timeoutMs: settings.timeoutMs,
-        maxRetries: settings.maxRetries,
-      });
-      if (wait) {
-        request.wait = ownProperties({
-          intervalMs: settings.intervalMs,
-          maxIntervalMs: settings.maxIntervalMs,
-          deadlineMs: settings.deadlineMs,
+      // One read of a dataset status takes the module's typed entry (no object for it to read
+      // property by property); every other operation sends a request object.
+      const fastRead = fields.kind === 'datasetStatus' && !wait && typeof fields.datasetId === 'string';
+      const buildRequest = () => {
+        const request = ownProperties({
+          ...fields,
+          operationId,
+          token: settings.token,
+          baseUrl: settings.baseUrl,
+          timeoutMs: settings.timeoutMs,
+          maxRetries: settings.maxRetries,
         });
-        const { onStatus } = settings;
-        if (onStatus) {
-          // Called by the module in the middle of its work: the caller's function runs a moment
-          // later, so it may abort or throw without re-entering the module.
-          request.onStatus = (report) => queueMicrotask(() => {
-            if (settled) return;
-            try {
-              const returned = onStatus(...reportArguments(report));
-              if (returned && typeof returned.then === 'function') returned.then(undefined, stop);
-            } catch (error) {
-              stop(error);
-            }
+        if (wait) {
+          request.wait = ownProperties({
+            intervalMs: settings.intervalMs,
+            maxIntervalMs: settings.maxIntervalMs,
+            deadlineMs: settings.deadlineMs,
           });
+          const { onStatus } = settings;
+          if (onStatus) {
+            // Called by the module in the middle of its work: the caller's function runs a moment
+            // later, so it may abort or throw without re-entering the module.
+            request.onStatus = (report) => queueMicrotask(() => {
+              if (settled) return;
+              try {
+                const returned = onStatus(...reportArguments(report));
+                if (returned && typeof returned.then === 'function') returned.then(undefined, stop);
+              } catch (error) {
+                stop(error);
+              }
+            });
+          }
         }
-      }
+        return request;
+      };
       let answer;
       try {
-        answer = module.startOperation(request);
+        answer = fastRead ? module.readDatasetStatus(operationId, fields.datasetId, settings.baseUrl,
+          settings.token ?? '', settings.token !== undefined, settings.timeoutMs, settings.maxRetries)
+          : module.startOperation(buildRequest());
       } catch (error) {
         stop(new ProlificError('The WebAssembly module failed to start the request', { cause: error }));
         return;
@@ -452,8 +466,29 @@ export function createApi({ loadModule, environmentDefaults, createLifecycle }) 
       if (perCall !== undefined && (typeof perCall !== 'object' || perCall === null)) return perCall;
       return { ...pick(bound, names), ...perCall };
     };
+    // The bound options of each option set, checked and resolved once here: a call without options
+    // of its own uses them as they are (only the environment's token and base URL are read at
+    // each call, as every function does, when the client binds none).
+    const boundSettings = (names) => {
+      const own = pick(bound, names);  // own properties only: never a polluted prototype's
+      const fixed = Object.freeze(resolveOptions(own, names, () => ({ token: undefined, baseUrl: '' })));
+      const ownToken = Object.hasOwn(own, 'token');
+      const ownBaseUrl = Object.hasOwn(own, 'baseUrl');
+      if (ownToken && ownBaseUrl) return () => fixed;
+      return () => {
+        const defaults = environmentDefaults();
+        const token = ownToken ? fixed.token : defaults.token;
+        if (token !== undefined && typeof token !== 'string') throw new TypeError(`token must be a string, not ${describe(token)}`);
+        const baseUrl = ownBaseUrl ? fixed.baseUrl : defaults.baseUrl;
+        if (typeof baseUrl !== 'string') throw new TypeError(`baseUrl must be a string, not ${describe(baseUrl)}`);
+        return { ...fixed, token, baseUrl };
+      };
+    };
+    const readSettings = boundSettings(READ_OPTIONS);
     return Object.freeze({
-      getDatasetStatus: (datasetId, perCall) => getDatasetStatus(datasetId, merged(READ_OPTIONS, perCall)),
+      getDatasetStatus: (datasetId, perCall) => (perCall === undefined
+        ? (async () => run(datasetId, readSettings(), false))()
+        : getDatasetStatus(datasetId, merged(READ_OPTIONS, perCall))),
       waitForDataset: (datasetId, perCall) => waitForDataset(datasetId, merged(WAIT_OPTIONS, perCall)),
       getDatasetStatuses: (datasetIds, perCall) => getDatasetStatuses(datasetIds, merged(MANY_OPTIONS, perCall)),
       watchDatasets: (datasetIds, perCall) => watchDatasets(datasetIds, merged(WATCH_OPTIONS, perCall)),

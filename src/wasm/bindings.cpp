@@ -14,6 +14,8 @@
 #include <map>
 #include <memory>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "lifecycle.hpp"
 #include "operation.hpp"
@@ -21,7 +23,11 @@
 #include "response.hpp"
 #include "transport.hpp"
 
-extern "C" emscripten::EM_VAL prolific_create_deferred();
+// src/wasm/library_transport.js
+extern "C" {
+emscripten::EM_VAL prolific_create_deferred(emscripten::EM_VAL* resolve);
+void prolific_resolve_ok(emscripten::EM_VAL resolve, const char* status, const char* json);
+}
 
 namespace prolific::wasm {
 namespace {
@@ -37,13 +43,12 @@ constexpr double max_timer_ms = 2147483647.0;
 struct PendingOperation {
   int id = 0;
   StatusOperation operation;
-  val deferred = val::undefined();   // { promise, resolve }
+  val resolve = val::undefined();    // the resolve function of the operation's promise
   val on_status = val::undefined();  // function(report) or undefined
   emscripten_fetch_t* fetch = nullptr;
   bool in_flight = false;
-  long timer = 0;
   TimerPurpose timer_purpose = TimerPurpose::none;
-  double timer_due_ms = 0;  // emscripten_get_now() time the timer is for
+  double timer_due_ms = 0;  // emscripten_get_now() time the timer is for (see ModuleTimer)
 };
 
 // A std::map: 3 KB smaller in the module than std::unordered_map (docs/PERFORMANCE.md).
@@ -57,13 +62,39 @@ PendingOperation* find_operation(int id) {
   return it == operations().end() ? nullptr : it->second.get();
 }
 
-void* timer_data(int id) { return reinterpret_cast<void*>(static_cast<std::intptr_t>(id)); }
-int timer_id(void* data) { return static_cast<int>(reinterpret_cast<std::intptr_t>(data)); }
+// One JS timer for the whole module instead of one setTimeout/clearTimeout per attempt: each
+// operation keeps the due time of its own timer (an attempt's timeout, or the sleep before a
+// retry or the next poll), and one setTimeout is armed for the earliest of them. An answer that
+// comes before its attempt's timeout costs no timer call; the timer is cleared when no operation
+// holds a due time any more (Node's event loop is not kept alive by it). docs/PERFORMANCE.md.
+struct ModuleTimer {
+  long handle = 0;
+  bool armed = false;
+  double fires_ms = 0;    // emscripten_get_now() time the armed timer fires at
+  int operations = 0;     // operations whose timer_purpose is not none
+};
+ModuleTimer g_timer;
+
+void on_module_timer(void* data);
+
+// Arms the module's timer for `due_ms` unless it already fires at or before then. Delays past
+// 2^31 - 1 ms are armed in steps (max_timer_ms): the timer then finds nothing due and re-arms.
+void arm_module_timer(double due_ms) {
+  if (g_timer.armed && g_timer.fires_ms <= due_ms) return;
+  if (g_timer.armed) emscripten_clear_timeout(g_timer.handle);
+  double delay = std::min(std::max(due_ms - emscripten_get_now(), 0.0), max_timer_ms);
+  g_timer.armed = true;
+  g_timer.fires_ms = emscripten_get_now() + delay;
+  g_timer.handle = emscripten_set_timeout(on_module_timer, delay, nullptr);
+}
 
 void clear_timer(PendingOperation& pending) {
-  if (pending.timer_purpose != TimerPurpose::none) emscripten_clear_timeout(pending.timer);
+  if (pending.timer_purpose == TimerPurpose::none) return;
   pending.timer_purpose = TimerPurpose::none;
-  pending.timer = 0;
+  if (--g_timer.operations == 0 && g_timer.armed) {
+    emscripten_clear_timeout(g_timer.handle);
+    g_timer.armed = false;
+  }
 }
 
 val optional_number(const std::optional<double>& value) { return value ? val(*value) : val::undefined(); }
@@ -119,16 +150,29 @@ void settle(int id, val result) {
   std::unique_ptr<PendingOperation> pending = std::move(it->second);
   operations().erase(it);
   clear_timer(*pending);
-  pending->deferred["resolve"](result);
+  pending->resolve(result);
 }
 
-void on_timer(void* data);
+// Settles operation `id` with a success, { ok: true, status, json? }, built by one JS call
+// instead of an object and its properties set one by one through embind. A null status is
+// `status_null`; an empty `json` is left out.
+void settle_ok(int id, const std::string* status, bool status_null, const std::string& json) {
+  auto it = operations().find(id);
+  if (it == operations().end()) return;
+  std::unique_ptr<PendingOperation> pending = std::move(it->second);
+  operations().erase(it);
+  clear_timer(*pending);
+  prolific_resolve_ok(pending->resolve.as_handle(), status_null || !status ? nullptr : status->c_str(),
+                      json.empty() ? nullptr : json.c_str());
+}
+
 void on_fetch_result(int id, const emscripten_fetch_t* fetch, TransportResult result);
 
 void arm_timer(PendingOperation& pending, TimerPurpose purpose, double delay_ms) {
+  if (pending.timer_purpose == TimerPurpose::none) ++g_timer.operations;
   pending.timer_purpose = purpose;
   pending.timer_due_ms = emscripten_get_now() + delay_ms;
-  pending.timer = emscripten_set_timeout(on_timer, std::min(delay_ms, max_timer_ms), timer_data(pending.id));
+  arm_module_timer(pending.timer_due_ms);
 }
 
 // Carries out `action` and whatever follows from it at once.
@@ -157,16 +201,11 @@ void perform(int id, Action action) {
       arm_timer(*pending, TimerPurpose::sleep, action.delay_ms);
       return;
     case Action::Type::finish: {
-      val result = val::undefined();
       if (action.status) {
-        result = val::object();
-        result.set("ok", true);
-        result.set("status", action.status_null ? val::null() : val(*action.status));
-        if (!action.json.empty()) result.set("json", action.json);
+        settle_ok(id, &*action.status, action.status_null, action.json);
       } else {
-        result = failure_value(error_value(*action.error));
+        settle(id, failure_value(error_value(*action.error)));
       }
-      settle(id, result);
       return;
     }
   }
@@ -181,18 +220,12 @@ void on_fetch_result(int id, const emscripten_fetch_t* fetch, TransportResult re
   perform(id, pending->operation.on_transport_result(result, emscripten_get_now()));
 }
 
-void on_timer(void* data) {
-  int id = timer_id(data);
+// The timer of operation `id` is due: its attempt timed out, or its sleep ended.
+void on_timer(int id) {
   PendingOperation* pending = find_operation(id);
   if (!pending) return;
   TimerPurpose purpose = pending->timer_purpose;
-  double remaining = pending->timer_due_ms - emscripten_get_now();
-  if (remaining > 1) {  // a long delay armed in steps: not due yet
-    arm_timer(*pending, purpose, remaining);
-    return;
-  }
-  pending->timer_purpose = TimerPurpose::none;
-  pending->timer = 0;
+  clear_timer(*pending);
   if (purpose == TimerPurpose::attempt_timeout) {
     cancel_fetch(pending->fetch);
     pending->fetch = nullptr;
@@ -203,6 +236,36 @@ void on_timer(void* data) {
   } else if (purpose == TimerPurpose::sleep) {
     perform(id, pending->operation.on_timer(emscripten_get_now()));
   }
+}
+
+// A timer due within this many ms counts as due (a JS timer may fire a little before
+// emscripten_get_now() reaches the due time).
+constexpr double timer_slack_ms = 1;
+
+// The module's timer fired: runs every operation timer that is due, earliest first, then arms the
+// timer for the earliest one left (a long delay armed in steps finds nothing due yet).
+void on_module_timer(void*) {
+  g_timer.armed = false;
+  double now = emscripten_get_now();
+  std::vector<std::pair<double, int>> due;
+  double next_due = 0;
+  bool any_left = false;
+  for (const auto& [id, pending] : operations()) {
+    if (pending->timer_purpose == TimerPurpose::none) continue;
+    if (pending->timer_due_ms - now <= timer_slack_ms) {
+      due.emplace_back(pending->timer_due_ms, id);
+    } else if (!any_left || pending->timer_due_ms < next_due) {
+      next_due = pending->timer_due_ms;
+      any_left = true;
+    }
+  }
+  std::sort(due.begin(), due.end());
+  for (const auto& [due_ms, id] : due) {
+    PendingOperation* pending = find_operation(id);
+    // Each operation's work touches only its own timer; check anyway that this one is still due.
+    if (pending && pending->timer_purpose != TimerPurpose::none && pending->timer_due_ms == due_ms) on_timer(id);
+  }
+  if (any_left) arm_module_timer(next_due);
 }
 
 // One call into JS for the common types, with no string made; typeof for the others.
@@ -223,6 +286,14 @@ val invalid_argument(const std::string& message) {
   return failure_value(error_value(make_error(ErrorKind::invalid_argument, message)));
 }
 
+std::optional<Error> set_max_retries(ClientOptions& options, double retries) {
+  if (!std::isfinite(retries) || retries < 0 || retries > 1000 || std::floor(retries) != retries) {
+    return make_error(ErrorKind::invalid_argument, "maxRetries must be a whole number from 0 to 1000");
+  }
+  options.max_retries = static_cast<int>(retries);
+  return std::nullopt;
+}
+
 // Reads the request object the package builds; the package has already checked the JS types,
 // this checks again so that no value can make embind throw.
 Result<ClientOptions> read_client_options(const val& request, bool needs_base_url) {
@@ -241,10 +312,7 @@ Result<ClientOptions> read_client_options(const val& request, bool needs_base_ur
   }
   if (auto timeout = number_field(request, "timeoutMs")) options.timeout_ms = *timeout;
   if (auto retries = number_field(request, "maxRetries")) {
-    if (!std::isfinite(*retries) || *retries < 0 || *retries > 1000 || std::floor(*retries) != *retries) {
-      return make_error(ErrorKind::invalid_argument, "maxRetries must be a whole number from 0 to 1000");
-    }
-    options.max_retries = static_cast<int>(*retries);
+    if (auto error = set_max_retries(options, *retries)) return *error;
   }
   return options;
 }
@@ -329,39 +397,66 @@ const OperationKind* find_kind(const std::string& name) {
   return nullptr;
 }
 
+// A new pending promise: the promise (returned to JS) and its resolve function.
+struct Deferred {
+  val promise;
+  val resolve;
+};
+
+Deferred make_deferred() {
+  emscripten::EM_VAL resolve = nullptr;
+  val promise = val::take_ownership(prolific_create_deferred(&resolve));
+  return {promise, val::take_ownership(resolve)};
+}
+
+// Resolves `deferred` at once with `result` and returns its promise (nothing was started).
+val resolved(Deferred& deferred, val result) {
+  deferred.resolve(result);
+  return deferred.promise;
+}
+
+// Checks an operation id from JS; an error message, or null when it can be used.
+const char* operation_id_problem(double id) {
+  if (!(id >= 1 && id <= 2147483647 && std::floor(id) == id)) return "operationId must be a positive whole number";
+  if (find_operation(static_cast<int>(id))) return "operationId is already in use";
+  return nullptr;
+}
+
+// Files `operation` under `id` and carries out its first action; returns its promise.
+val launch(int id, Deferred& deferred, Result<StatusOperation> operation, val on_status) {
+  if (!operation.ok()) return resolved(deferred, failure_value(error_value(operation.error())));
+  auto pending = std::make_unique<PendingOperation>(PendingOperation{id, std::move(operation.value())});
+  pending->resolve = deferred.resolve;
+  pending->on_status = std::move(on_status);
+  PendingOperation* raw = pending.get();
+  operations().emplace(id, std::move(pending));
+  perform(id, raw->operation.start(emscripten_get_now()));
+  return deferred.promise;
+}
+
+std::uint64_t operation_seed(int id) {
+  return static_cast<std::uint64_t>(emscripten_random() * 9007199254740992.0) ^ static_cast<std::uint64_t>(id);
+}
+
 val start(val request, const char* forced_kind) {
-  val deferred = val::take_ownership(prolific_create_deferred());
-  val promise = deferred["promise"];
-  auto resolve_now = [&](val result) {
-    deferred["resolve"](result);
-    return promise;
-  };
-  auto fail_now = [&](const Error& error) { return resolve_now(failure_value(error_value(error))); };
-  if (!is_type(request, "object") || request.isNull()) return resolve_now(invalid_argument("request must be an object"));
+  Deferred deferred = make_deferred();
+  auto fail_now = [&](const Error& error) { return resolved(deferred, failure_value(error_value(error))); };
+  if (!is_type(request, "object") || request.isNull()) return resolved(deferred, invalid_argument("request must be an object"));
   std::optional<double> operation_id = number_field(request, "operationId");
-  if (!operation_id || *operation_id < 1 || *operation_id > 2147483647 || std::floor(*operation_id) != *operation_id) {
-    return resolve_now(invalid_argument("operationId must be a positive whole number"));
+  if (const char* problem = operation_id_problem(operation_id.value_or(0))) {
+    return resolved(deferred, invalid_argument(problem));
   }
   int id = static_cast<int>(*operation_id);
-  if (find_operation(id)) return resolve_now(invalid_argument("operationId is already in use"));
   const OperationKind* kind = find_kind(forced_kind ? forced_kind : required_string(request, "kind"));
-  if (!kind) return resolve_now(invalid_argument("unknown request kind"));
+  if (!kind) return resolved(deferred, invalid_argument("unknown request kind"));
   if (kind->needs_dataset_id && !is_type(request["datasetId"], "string")) {
-    return resolve_now(invalid_argument("dataset id must be a string"));
+    return resolved(deferred, invalid_argument("dataset id must be a string"));
   }
   Result<ClientOptions> options = read_client_options(request, kind->needs_base_url);
   if (!options.ok()) return fail_now(options.error());
   std::optional<WaitOptions> wait = read_wait_options(request);
-  auto seed = static_cast<std::uint64_t>(emscripten_random() * 9007199254740992.0) ^ static_cast<std::uint64_t>(id);
-  Result<StatusOperation> operation = kind->create(OperationInput{request, options.value(), wait, seed});
-  if (!operation.ok()) return fail_now(operation.error());
-  auto pending = std::make_unique<PendingOperation>(PendingOperation{id, std::move(operation.value())});
-  pending->deferred = deferred;
-  pending->on_status = request["onStatus"];
-  PendingOperation* raw = pending.get();
-  operations().emplace(id, std::move(pending));
-  perform(id, raw->operation.start(emscripten_get_now()));
-  return promise;
+  Result<StatusOperation> operation = kind->create(OperationInput{request, options.value(), wait, operation_seed(id)});
+  return launch(id, deferred, std::move(operation), request["onStatus"]);
 }
 
 }  // namespace
@@ -387,6 +482,28 @@ val get_dataset_status(val request) { return start(request, "datasetStatus"); }
 /// Same promise and result as getDatasetStatus; results other than a dataset status come as JSON
 /// text in `json` (see src/core/lifecycle.hpp for the fields).
 val start_operation(val request) { return start(request, nullptr); }
+
+/// The hot path of getDatasetStatus: one read of a dataset status (no wait, no onStatus), with
+/// typed arguments, so the module reads no property of a JS object (docs/PERFORMANCE.md).
+/// Same checks, promise and result as getDatasetStatus(request) with these fields:
+/// `operation_id` (positive integer unique among running operations), `dataset_id`, `base_url`,
+/// `token` (sent only when `has_token`), `timeout_ms` (ms per attempt, 0 = none), `max_retries`
+/// (whole number from 0 to 1000).
+val read_dataset_status(double operation_id, std::string dataset_id, std::string base_url, std::string token,
+                        bool has_token, double timeout_ms, double max_retries) {
+  Deferred deferred = make_deferred();
+  if (const char* problem = operation_id_problem(operation_id)) return resolved(deferred, invalid_argument(problem));
+  int id = static_cast<int>(operation_id);
+  ClientOptions options;
+  options.base_url = std::move(base_url);
+  if (has_token) options.token = std::move(token);
+  options.timeout_ms = timeout_ms;
+  if (auto error = set_max_retries(options, max_retries)) {
+    return resolved(deferred, failure_value(error_value(*error)));
+  }
+  return launch(id, deferred, StatusOperation::create(dataset_id, options, std::nullopt, operation_seed(id)),
+                val::undefined());
+}
 
 /// Stops operation `operation_id` wherever it is (waiting for an answer, or between attempts):
 /// its request is aborted, its timers cleared, and its promise resolves with
@@ -428,6 +545,7 @@ EMSCRIPTEN_BINDINGS(prolific_dataset_status) {
   set_fetch_listener(on_fetch_result);
   emscripten::function("getDatasetStatus", &get_dataset_status);
   emscripten::function("startOperation", &start_operation);
+  emscripten::function("readDatasetStatus", &read_dataset_status);
   emscripten::function("abortOperation", &abort_operation);
   emscripten::function("heapStats", &heap_stats);
   emscripten::function("redact", &redact_text);

@@ -13,6 +13,28 @@
 var prolificXMLHttpRequest = Module['XMLHttpRequest'] || globalThis.XMLHttpRequest;
 var prolificRequests = new Map();
 var prolificClaimedKey = 0;
+var prolificBodyLimit = 0;
+
+// The send() of a request the transport filed. By then emscripten/fetch.h has set its handlers;
+// two of them are narrowed to what the transport uses, which saves JS events and a call into the
+// module per answer without reading or changing any of the glue's state:
+// - readystatechange only copies readyState and status into the emscripten_fetch_t, which the
+//   load and error handlers copy again before the transport reads them: not listened to.
+// - progress matters to the transport only once a body passes the limit (transport.cpp
+//   on_fetch_progress stops it): it runs only then, with the same test (bytes loaded, or the
+//   announced total, above the limit).
+function prolificSend(body) {
+  var request = this;
+  var progress = request['onprogress'];
+  var limit = prolificBodyLimit;
+  request['onreadystatechange'] = null;
+  if (progress) {
+    request['onprogress'] = function(event) {
+      if (event['loaded'] > limit || event['total'] > limit) progress.call(request, event);
+    };
+  }
+  return Object.getPrototypeOf(request)['send'].call(request, body);
+}
 var XMLHttpRequest = function() {
   if (typeof prolificXMLHttpRequest !== 'function') {
     throw new TypeError('this runtime has no XMLHttpRequest and none was handed to the module');
@@ -21,6 +43,7 @@ var XMLHttpRequest = function() {
   if (prolificClaimedKey) {
     prolificRequests.set(prolificClaimedKey, request);
     prolificClaimedKey = 0;
+    request['send'] = prolificSend;
   }
   return request;
 };

@@ -6,6 +6,7 @@
 #include <emscripten/val.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -14,9 +15,9 @@
 
 // src/wasm/library_transport.js: the package's own record of each request (never Fetch.xhrs).
 extern "C" {
-void prolific_request_claim(unsigned int key);
+void prolific_request_claim(unsigned int key, unsigned int body_limit);
 void prolific_request_release(unsigned int key, bool abort);
-emscripten::EM_VAL prolific_request_details(unsigned int key);
+char* prolific_request_text(unsigned int key, int what);
 }
 
 namespace prolific::wasm {
@@ -51,25 +52,30 @@ int release(emscripten_fetch_t* fetch, bool abort) {
   return owner;
 }
 
-std::string response_headers(emscripten_fetch_t* fetch) {
-  // The length counts the terminating NUL up to Emscripten 4.0.9 and not from 4.0.10: a buffer one
-  // byte longer holds the whole text under both conventions, and strlen finds its end.
-  std::size_t length = emscripten_fetch_get_response_headers_length(fetch);
-  if (length == 0) return "";
-  std::string headers(length + 1, '\0');
-  emscripten_fetch_get_response_headers(fetch, headers.data(), length + 1);
-  headers.resize(std::strlen(headers.c_str()));
-  return headers;
+// What request_text() reads from the package's own record of a request (library_transport.js).
+enum class RequestText { response_url = 0, cause = 1, headers = 2 };
+
+// One text of request `fetch` (its final URL, the stand-in's error cause, or the raw response
+// headers), read from the package's own record of the request in one call; empty when unknown.
+std::string request_text(const emscripten_fetch_t* fetch, RequestText what) {
+  char* text = prolific_request_text(slot_of(fetch).key, static_cast<int>(what));
+  if (!text) return "";
+  std::string out(text);
+  std::free(text);
+  return out;
 }
 
-struct XhrDetails {
-  std::string response_url;
-  std::string cause;
-};
+// Only a request sent over https can be led down to plain http by a redirect: the final URL is
+// read for those only.
+bool sent_over_https(const char* url) { return is_https_downgrade(url, "http:"); }
 
-XhrDetails xhr_details(const emscripten_fetch_t* fetch) {
-  emscripten::val details = emscripten::val::take_ownership(prolific_request_details(slot_of(fetch).key));
-  return {details["responseUrl"].as<std::string>(), details["cause"].as<std::string>()};
+// The response headers are read only where something reads them: an answer other than 2xx, whose
+// Retry-After the retry policy honours. A 2xx answer's headers are never used.
+// With them goes the wall-clock time, which only an HTTP-date Retry-After needs.
+void read_headers(const emscripten_fetch_t* fetch, TransportResult& result) {
+  if (fetch->status >= 200 && fetch->status < 300) return;
+  result.headers = request_text(fetch, RequestText::headers);
+  result.wall_clock_ms = emscripten_date_now();
 }
 
 // True while emscripten_fetch() runs: a failure reported that early is delivered from a timer, so
@@ -105,18 +111,17 @@ void finish(emscripten_fetch_t* fetch, TransportResult result, bool abort = fals
 void on_fetch_done(emscripten_fetch_t* fetch) {
   if (fetch == g_closing || !fetch->userData) return;
   TransportResult result;
-  result.wall_clock_ms = emscripten_date_now();
-  XhrDetails details = xhr_details(fetch);
   if (fetch->status == 0) {
     result.kind = TransportResult::Kind::network_error;
-    result.cause = details.cause;
-  } else if (is_https_downgrade(fetch->url, details.response_url)) {
+    result.cause = request_text(fetch, RequestText::cause);
+  } else if (sent_over_https(fetch->url) &&
+             is_https_downgrade(fetch->url, request_text(fetch, RequestText::response_url))) {
     result.kind = TransportResult::Kind::network_error;
     result.cause = "ERR_REDIRECT_DOWNGRADE: a redirect led from https to plain http";
   } else {
     result.kind = TransportResult::Kind::response;
     result.http_status = fetch->status;
-    result.headers = response_headers(fetch);
+    read_headers(fetch, result);
     if (fetch->numBytes > max_body_bytes) {
       bool success = fetch->status >= 200 && fetch->status < 300;
       result.kind = success ? TransportResult::Kind::body_too_large : TransportResult::Kind::response;
@@ -132,9 +137,8 @@ void on_fetch_progress(emscripten_fetch_t* fetch) {
   if (fetch == g_closing || !fetch->userData) return;
   if (fetch->dataOffset <= max_body_bytes && fetch->totalBytes <= max_body_bytes) return;
   TransportResult result;
-  result.wall_clock_ms = emscripten_date_now();
   result.http_status = fetch->status;
-  result.headers = response_headers(fetch);
+  read_headers(fetch, result);
   bool success = fetch->status >= 200 && fetch->status < 300;
   result.kind = success ? TransportResult::Kind::body_too_large : TransportResult::Kind::response;
   finish(fetch, std::move(result), true);
@@ -170,9 +174,9 @@ emscripten_fetch_t* start_fetch(const HttpRequest& request, int owner) {
   }
   g_starting = true;
   g_failed_while_starting = false;
-  prolific_request_claim(key);
+  prolific_request_claim(key, static_cast<unsigned int>(max_body_bytes));
   emscripten_fetch_t* fetch = emscripten_fetch(&attributes, request.url.c_str());
-  prolific_request_claim(0);
+  prolific_request_claim(0, 0);
   g_starting = false;
   return g_failed_while_starting ? nullptr : fetch;
 }
