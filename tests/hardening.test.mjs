@@ -112,3 +112,17 @@ describe('options and inputs from the caller', () => {
     assert.ok(sparse[1].error instanceof TypeError);
   });
 });
+
+describe('a status string holding an escaped NUL', () => {
+  test('is passed through whole, never cut at the NUL (READY\\u0000… is not READY)', async () => {
+    const server = await rawServer(
+      'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 30\r\nConnection: close\r\n\r\n' +
+      '{"status":"READY\\u0000broken"}');
+    try {
+      const result = await getDatasetStatus('x', { baseUrl: server.url, token: TOKEN, maxRetries: 0 });
+      assert.equal(result.status, 'READY\u0000broken');
+    } finally {
+      server.close();
+    }
+  });
+});

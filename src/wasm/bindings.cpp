@@ -162,6 +162,16 @@ void settle_ok(int id, const std::string* status, bool status_null, const std::s
   std::unique_ptr<PendingOperation> pending = std::move(it->second);
   operations().erase(it);
   clear_timer(*pending);
+  if (status && !status_null && status->find('\0') != std::string::npos) {
+    // A status may hold an escaped NUL ("\u0000"), which a C string would cut short ("READY\u0000x"
+    // read as READY): such a status goes through embind, which carries std::string whole.
+    val result = val::object();
+    result.set("ok", true);
+    result.set("status", *status);
+    if (!json.empty()) result.set("json", json);
+    pending->resolve(result);
+    return;
+  }
   prolific_resolve_ok(pending->resolve.as_handle(), status_null || !status ? nullptr : status->c_str(),
                       json.empty() ? nullptr : json.c_str());
 }
