@@ -23,6 +23,13 @@ if [ "$if_missing" = 1 ] && [ -f dist/prolific-dataset-status.mjs ] && [ -f dist
   exit 0
 fi
 
+# npm run (npm test, npm run build, npm start) puts node_modules/.bin first on PATH. emcc must not
+# see it: with it there, Debian's Emscripten 3.1.6 linked a wasm whose import names were minified
+# while the glue kept the long ones, and the module could not be instantiated. The tools the build
+# takes from node_modules (Closure, terser, wasm-opt, esbuild) are named by their paths.
+PATH="$(printf '%s' "$PATH" | tr ':' '\n' | grep -v '/node_modules/\.bin$' | paste -sd: -)"
+export PATH
+
 # Debian's Emscripten runs its JS optimizer with Debian's acorn, found through NODE_PATH.
 export NODE_PATH="/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}"
 jobs="$(nproc 2>/dev/null || echo 2)"
