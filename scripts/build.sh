@@ -24,9 +24,11 @@ if [ "$if_missing" = 1 ] && [ -f dist/prolific-dataset-status.mjs ] && [ -f dist
 fi
 
 # npm run (npm test, npm run build, npm start) puts node_modules/.bin first on PATH. emcc must not
-# see it: with it there, Debian's Emscripten 3.1.6 linked a wasm whose import names were minified
-# while the glue kept the long ones, and the module could not be instantiated. The tools the build
-# takes from node_modules (Closure, terser, wasm-opt, esbuild) are named by their paths.
+# see it: Debian's Emscripten 3.1.6 runs binaryen's tools by name (run_binaryen_command), so it
+# found the npm binaryen's wasm-opt (release 132) before Debian's (108); the import-name mapping
+# of --minify-imports-and-exports then did not reach the glue, the wasm's imports were minified and
+# the glue's were not, and the module could not be instantiated. The tools the build takes from
+# node_modules (Closure, terser, wasm-opt, esbuild) are named by their paths.
 PATH="$(printf '%s' "$PATH" | tr ':' '\n' | grep -v '/node_modules/\.bin$' | paste -sd: -)"
 export PATH
 
