@@ -437,7 +437,14 @@ export function createApi({ loadModule, environmentDefaults, createLifecycle }) 
     const ids = Array.from(datasetIds);
     const module = await untilAborted(getModule(), settings.signal);
     checkCallOptions(module, settings);
-    return runWatch({ module, read: readOnce, datasetIds: ids, settings });
+    const watchId = takeOperationId();
+    return runWatch({
+      module, read: readOnce, datasetIds: ids, settings,
+      onModuleLost(fail) {
+        inFlight.set(watchId, fail);
+        return () => inFlight.delete(watchId);
+      },
+    });
   }
 
   /** One operation of the module for watchDatasets: its result as the public functions give it. */

@@ -56,9 +56,12 @@ export function checkCallOptions(module, settings) {
  * @param {unknown[]} parts.datasetIds a snapshot of the caller's ids
  * @param {object} parts.settings resolved options (intervalMs, maxIntervalMs, deadlineMs,
  *   concurrency, timeoutMs, signal, onUpdate, token, baseUrl)
+ * @param {(fail: (error: Error) => void) => () => void} [parts.onModuleLost] registers `fail`, to
+ *   be called when the module's runtime dies (then the whole call rejects with that error and
+ *   nothing more is asked of the dead module); returns the function that unregisters it
  * @returns {Promise<Array<{ datasetId, status, imports? } | { datasetId, error }>>}
  */
-export function runWatch({ module, read, datasetIds, settings }) {
+export function runWatch({ module, read, datasetIds, settings, onModuleLost }) {
   const { signal, onUpdate } = settings;
   signal?.throwIfAborted();
   const created = module.createWatch({
@@ -83,6 +86,7 @@ export function runWatch({ module, read, datasetIds, settings }) {
 
   return new Promise((resolve, reject) => {
     let ended = false;
+    let moduleLost = false;
     let timer = null;
 
     const end = (settle, value) => {
@@ -90,13 +94,20 @@ export function runWatch({ module, read, datasetIds, settings }) {
       ended = true;
       if (timer !== null) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+      unregisterModuleLost();
       for (const controller of controllers.values()) controller.abort();
       controllers.clear();
-      module.watchClose(handle);
+      if (!moduleLost) module.watchClose(handle);
       settle(value);
     };
     const onAbort = () => end(reject, signal.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
+    // A dead runtime ends the whole call, as it ends every other call in flight: its schedule lived
+    // in the dead module, so no dataset's result could be trusted or continued.
+    const unregisterModuleLost = onModuleLost?.((error) => {
+      moduleLost = true;
+      end(reject, error);
+    }) ?? (() => {});
 
     const importList = (index) => (imports[index] ? [...imports[index].values()] : undefined);
 

@@ -1,0 +1,49 @@
+// watchDatasets when the WebAssembly runtime dies mid-call (an out-of-memory abort): the whole
+// call rejects with the same ProlificError as every other call in flight, nothing more is asked of
+// the dead module, and the next call loads a fresh module. Real module, real server on 127.0.0.1.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { ProlificError, getDatasetStatus, loadModuleForDiagnostics, watchDatasets } from '../src/js/node.js';
+
+const TOKEN = 'module-lost-token-0123456789';
+
+test('a runtime that dies rejects the whole watch, and the next call works', async () => {
+  let requests = 0;
+  const server = http.createServer((req, res) => {
+    requests += 1;
+    setTimeout(() => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"status":"PROCESSING"}');
+    }, 100);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${server.address().port}`;
+  try {
+    const module = await loadModuleForDiagnostics();
+    const updates = [];
+    const watching = watchDatasets(['w1', 'w2', 'w3'], {
+      baseUrl, token: TOKEN, intervalMs: 50, deadlineMs: 20000, onUpdate: (update) => updates.push(update),
+    });
+    const read = getDatasetStatus('r1', { baseUrl, token: TOKEN });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Out of memory: ABORTING_MALLOC aborts the runtime.
+    assert.throws(() => { module._malloc(0x7fff0000); module._malloc(0x7fff0000); });
+    const [watchOutcome, readOutcome] = await Promise.allSettled([watching, read]);
+    assert.equal(readOutcome.status, 'rejected');
+    assert.equal(watchOutcome.status, 'rejected', 'the watch rejects instead of resolving an error per dataset');
+    assert.ok(watchOutcome.reason instanceof ProlificError);
+    assert.match(watchOutcome.reason.message, /module stopped/);
+    assert.equal(watchOutcome.reason, readOutcome.reason, 'the same error as the other calls in flight');
+    const sent = requests;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(requests, sent, 'nothing is sent after the call rejected');
+    assert.equal(updates.filter((update) => update.error).length, 0, 'no update reports the dead module per dataset');
+
+    const fresh = await getDatasetStatus('after', { baseUrl, token: TOKEN });
+    assert.equal(fresh.status, 'PROCESSING');
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
