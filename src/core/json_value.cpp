@@ -206,10 +206,6 @@ bool parse_json_value(std::string_view text, JsonValue* out) {
   return ok;
 }
 
-namespace {
-
-// Length of the longest start of a UTF-8 sequence at text[pos] that can still become well formed
-// (RFC 3629), up to the whole sequence; `*complete` tells whether it is whole. 0: not a lead byte.
 std::size_t utf8_prefix_length(std::string_view text, std::size_t pos, bool* complete) {
   auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
   unsigned char lead = byte(pos);
@@ -242,6 +238,8 @@ std::size_t utf8_prefix_length(std::string_view text, std::size_t pos, bool* com
   *complete = good == length;
   return good;
 }
+
+namespace {
 
 void write_string(const std::string& text, std::string* out) {
   static constexpr char hex[] = "0123456789abcdef";

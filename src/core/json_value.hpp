@@ -90,6 +90,12 @@ struct JsonMember {
 /// of range, trailing bytes), and then `*out` is left null.
 bool parse_json_value(std::string_view text, JsonValue* out);
 
+/// Length of the longest start of a UTF-8 sequence at `text[pos]` (pos < text.size()) that can
+/// still become well formed (RFC 3629), up to the whole sequence; `*complete` tells whether it is
+/// whole. 0: not a lead byte. The writer replaces a broken start with one U+FFFD, as nlohmann's
+/// dump() does; utf8_sequence_length (json_reading.hpp) is the whole sequence or 0.
+std::size_t utf8_prefix_length(std::string_view text, std::size_t pos, bool* complete);
+
 /// Appends `value` as compact JSON text, byte for byte what nlohmann::json::dump(-1, ' ', false,
 /// error_handler_t::replace) writes: keys sorted, no spaces, "/" and non-ASCII as they are,
 /// controls as \b \t \n \f \r or \u00XX, each maximal invalid UTF-8 sequence as U+FFFD, doubles

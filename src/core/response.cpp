@@ -14,29 +14,9 @@ constexpr std::size_t max_detail_bytes = 2000;
 
 // Length of the UTF-8 sequence starting at `text[pos]` when it is well formed (RFC 3629), else 0.
 std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) {
-  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  unsigned char lead = byte(pos);
-  std::size_t length = 0;
-  unsigned char min_second = 0x80, max_second = 0xbf;
-  if (lead < 0x80) return 1;
-  if (lead >= 0xc2 && lead <= 0xdf) length = 2;
-  else if (lead >= 0xe0 && lead <= 0xef) {
-    length = 3;
-    if (lead == 0xe0) min_second = 0xa0;
-    if (lead == 0xed) max_second = 0x9f;
-  } else if (lead >= 0xf0 && lead <= 0xf4) {
-    length = 4;
-    if (lead == 0xf0) min_second = 0x90;
-    if (lead == 0xf4) max_second = 0x8f;
-  } else {
-    return 0;
-  }
-  if (pos + length > text.size()) return 0;
-  if (byte(pos + 1) < min_second || byte(pos + 1) > max_second) return 0;
-  for (std::size_t i = 2; i < length; ++i) {
-    if (byte(pos + i) < 0x80 || byte(pos + i) > 0xbf) return 0;
-  }
-  return length;
+  bool complete = false;
+  std::size_t length = utf8_prefix_length(text, pos, &complete);
+  return complete ? length : 0;
 }
 
 // Cuts valid UTF-8 `text` to at most `max_bytes`, on a character boundary, adding "…" when cut.
