@@ -10,9 +10,8 @@
  * @module
  */
 import createProlificModule from '../../dist/prolific-dataset-status.mjs';
-import { createApi } from './api.js';
 import { createLifecycle } from './lifecycle.js';
-import { checkWasmSource, instantiateModule } from './load.js';
+import { createEntry } from './entry.js';
 
 export { DATASET_STATUSES, isTerminalStatus, TERMINAL_IMPORT_STATUSES } from './api.js';
 export { MAX_UPLOAD_BYTES } from './lifecycle.js';
@@ -20,7 +19,7 @@ export {
   ProlificError, ProlificApiError, NetworkError, TimeoutError, InvalidResponseError, DatasetProcessingError,
 } from './errors.js';
 
-let wasmSource;
+const entry = createEntry(createProlificModule, { createLifecycle });
 
 /**
  * Names where the module's WebAssembly comes from, for bundlers that do not emit the `.wasm` next
@@ -32,18 +31,10 @@ let wasmSource;
  * @throws {TypeError} for another kind of value
  */
 export function setWasmSource(wasm) {
-  wasmSource = checkWasmSource(wasm);
+  entry.setWasmSource(wasm);
 }
 
-function loadModule({ onAbort }) {
-  return instantiateModule(createProlificModule, { wasm: wasmSource, onAbort });
-}
-
-function environmentDefaults() {
-  return { token: undefined, baseUrl: 'https://api.prolific.com' };
-}
-
-const api = createApi({ loadModule, environmentDefaults, createLifecycle });
+const { api } = entry;
 
 export const {
   getDatasetStatus, waitForDataset, getDatasetStatuses, watchDatasets, createClient, createDataset, getDataset, getUploadUrl,

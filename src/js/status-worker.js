@@ -7,8 +7,7 @@
  */
 import createProlificModule from '../../dist/status/prolific-dataset-status.mjs';
 import compiledWasm from '../../dist/status/prolific-dataset-status.wasm';
-import { createApi } from './api.js';
-import { checkWasmSource, instantiateModule } from './load.js';
+import { createEntry } from './entry.js';
 import { FetchXMLHttpRequest } from './fetch-xhr.js';
 
 export { DATASET_STATUSES, isTerminalStatus, TERMINAL_IMPORT_STATUSES } from './api.js';
@@ -16,7 +15,7 @@ export {
   ProlificError, ProlificApiError, NetworkError, TimeoutError, InvalidResponseError, DatasetProcessingError,
 } from './errors.js';
 
-let wasmSource = compiledWasm;
+const entry = createEntry(createProlificModule, { wasm: compiledWasm, XMLHttpRequest: FetchXMLHttpRequest });
 
 /**
  * Replaces the imported `.wasm` (a compiled WebAssembly.Module in workerd) by another source;
@@ -26,18 +25,10 @@ let wasmSource = compiledWasm;
  * @throws {TypeError} for another kind of value
  */
 export function setWasmSource(wasm) {
-  wasmSource = checkWasmSource(wasm);
+  entry.setWasmSource(wasm);
 }
 
-function loadModule({ onAbort }) {
-  return instantiateModule(createProlificModule, { wasm: wasmSource, onAbort, XMLHttpRequest: FetchXMLHttpRequest });
-}
-
-function environmentDefaults() {
-  return { token: undefined, baseUrl: 'https://api.prolific.com' };
-}
-
-const api = createApi({ loadModule, environmentDefaults });
+const { api } = entry;
 
 export const {
   getDatasetStatus, waitForDataset, getDatasetStatuses, watchDatasets, createClient, checkClientOptions,

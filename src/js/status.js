@@ -12,15 +12,14 @@
  * @module
  */
 import createProlificModule from '../../dist/status/prolific-dataset-status.mjs';
-import { createApi } from './api.js';
-import { checkWasmSource, instantiateModule } from './load.js';
+import { createEntry } from './entry.js';
 
 export { DATASET_STATUSES, isTerminalStatus, TERMINAL_IMPORT_STATUSES } from './api.js';
 export {
   ProlificError, ProlificApiError, NetworkError, TimeoutError, InvalidResponseError, DatasetProcessingError,
 } from './errors.js';
 
-let wasmSource;
+const entry = createEntry(createProlificModule);
 
 /**
  * Names where the status-only module's WebAssembly (dist/status/prolific-dataset-status.wasm)
@@ -32,18 +31,10 @@ let wasmSource;
  * @throws {TypeError} for another kind of value
  */
 export function setWasmSource(wasm) {
-  wasmSource = checkWasmSource(wasm);
+  entry.setWasmSource(wasm);
 }
 
-function loadModule({ onAbort }) {
-  return instantiateModule(createProlificModule, { wasm: wasmSource, onAbort });
-}
-
-function environmentDefaults() {
-  return { token: undefined, baseUrl: 'https://api.prolific.com' };
-}
-
-const api = createApi({ loadModule, environmentDefaults });
+const { api } = entry;
 
 export const {
   getDatasetStatus, waitForDataset, getDatasetStatuses, watchDatasets, createClient, checkClientOptions,
