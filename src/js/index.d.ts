@@ -767,10 +767,11 @@ export declare function uploadAndWait(
 ): Promise<ImportJob | ReadyResult>;
 
 /**
- * The functions with options bound by {@link createClient}. Options given to a call override
- * the bound ones, name by name. The object is frozen and holds no readable token.
+ * The four status functions with options bound by {@link createClient} (and by the status-only
+ * entry's createClient, `prolific-dataset-status/status`). Options given to a call override the
+ * bound ones, name by name. The object is frozen and holds no readable token.
  */
-export interface Client {
+export interface StatusClient {
   /** {@link getDatasetStatus} with the bound options. */
   readonly getDatasetStatus: (datasetId: string, options?: StatusOptions) => Promise<DatasetStatusResult>;
   /** {@link waitForDataset} with the bound options. */
@@ -782,6 +783,13 @@ export interface Client {
   ) => Promise<DatasetStatusesEntry[]>;
   /** {@link watchDatasets} with the bound options. */
   readonly watchDatasets: (datasetIds: readonly string[], options?: WatchOptions) => Promise<WatchEntry[]>;
+}
+
+/**
+ * The functions with options bound by {@link createClient}. Options given to a call override
+ * the bound ones, name by name. The object is frozen and holds no readable token.
+ */
+export interface Client extends StatusClient {
   /** {@link createDataset} with the bound options. */
   readonly createDataset: (dataset: NewDataset, options?: StatusOptions) => Promise<CreatedDataset>;
   /** {@link getDataset} with the bound options. */

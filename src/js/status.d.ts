@@ -8,16 +8,13 @@
  * @packageDocumentation
  */
 
-import type {
-  StatusOptions, WaitOptions, StatusesOptions, WatchOptions, DatasetStatusResult, ReadyResult,
-  DatasetStatusesEntry, WatchEntry,
-} from './index.js';
+import type { StatusClient, WaitOptions, WatchOptions } from './index.js';
 
 export type {
   DatasetStatus, TerminalStatus, StatusOptions, WaitProgress, WaitOptions, StatusesOptions, WatchOptions,
   WatchUpdate, WatchResult, WatchEntry, DatasetStatusResult, ReadyResult, DatasetStatusFailure,
   DatasetStatusesEntry, ImportStatus, TerminalImportStatus, DatasetImport, ImportJobState, ImportRecordError,
-  ProlificApiErrorFields,
+  ProlificApiErrorFields, StatusClient,
 } from './index.js';
 
 export {
@@ -29,24 +26,6 @@ export {
 
 /** Options of {@link createClient} here: those of the four status functions. */
 export interface StatusClientOptions extends WatchOptions, WaitOptions {}
-
-/**
- * The status functions with options bound by {@link createClient}. Options given to a call
- * override the bound ones, name by name. The object is frozen and holds no readable token.
- */
-export interface StatusClient {
-  /** getDatasetStatus with the bound options. */
-  readonly getDatasetStatus: (datasetId: string, options?: StatusOptions) => Promise<DatasetStatusResult>;
-  /** waitForDataset with the bound options. */
-  readonly waitForDataset: (datasetId: string, options?: WaitOptions) => Promise<ReadyResult>;
-  /** getDatasetStatuses with the bound options. */
-  readonly getDatasetStatuses: (
-    datasetIds: readonly string[],
-    options?: StatusesOptions,
-  ) => Promise<DatasetStatusesEntry[]>;
-  /** watchDatasets with the bound options. */
-  readonly watchDatasets: (datasetIds: readonly string[], options?: WatchOptions) => Promise<WatchEntry[]>;
-}
 
 /**
  * Binds options once, for the four status functions.
