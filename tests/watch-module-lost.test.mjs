@@ -4,17 +4,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { ProlificError, getDatasetStatus, loadModuleForDiagnostics, watchDatasets } from '../src/js/node.js';
+import { ProlificError, getDatasetStatus, loadModuleForDiagnostics, watchDatasets } from './support/entry.mjs';
 
 const TOKEN = 'module-lost-token-0123456789';
 
 test('a runtime that dies rejects the whole watch, and the next call works', async () => {
   let requests = 0;
+  let answered = 0;
   const server = http.createServer((req, res) => {
     requests += 1;
+    // Answered after 100 ms, unless the client has given the request up by then.
     setTimeout(() => {
+      if (res.destroyed) return;
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end('{"status":"PROCESSING"}');
+      res.end('{"status":"PROCESSING"}', () => { answered += 1; });
     }, 100);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -35,9 +38,12 @@ test('a runtime that dies rejects the whole watch, and the next call works', asy
     assert.ok(watchOutcome.reason instanceof ProlificError);
     assert.match(watchOutcome.reason.message, /module stopped/);
     assert.equal(watchOutcome.reason, readOutcome.reason, 'the same error as the other calls in flight');
-    const sent = requests;
     await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.equal(requests, sent, 'nothing is sent after the call rejected');
+    // The requests the dead module had made (the watch's three first reads and the read) are
+    // stopped with it: whether one had reached the server or was still connecting, none is
+    // answered into the dead module, and no request is made after the calls failed.
+    assert.equal(answered, 0, `${answered} of the ${requests} requests of the dead module were answered`);
+    assert.ok(requests <= 4, `${requests} requests reached the server, more than the 4 made before the runtime died`);
     assert.equal(updates.filter((update) => update.error).length, 0, 'no update reports the dead module per dataset');
 
     const fresh = await getDatasetStatus('after', { baseUrl, token: TOKEN });

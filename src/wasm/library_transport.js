@@ -37,16 +37,15 @@ mergeInto(LibraryManager.library, {
     if (key) prolificBodyLimit = bodyLimit;
   },
 
-  // Forgets request `key`. With `abort`, stops it for good first: emscripten_fetch_close() in
-  // Emscripten 3.1.6 frees the fetch but leaves the request running, whose later callbacks would
-  // write into freed memory, so every handler is detached and then the request is aborted.
+  // Forgets request `key`. With `abort`, stops it for good first (prolificStop, src/wasm/pre.js):
+  // emscripten_fetch_close() in Emscripten 3.1.6 frees the fetch but leaves the request running,
+  // whose later callbacks would write into freed memory.
   prolific_request_release: function(key, abort) {
     prolificClaimedKey = 0;
     var request = prolificRequests.get(key);
     prolificRequests.delete(key);
     if (!request || !abort) return;
-    request.onload = request.onerror = request.ontimeout = request.onprogress = request.onreadystatechange = null;
-    try { request.abort(); } catch (e) { /* already finished */ }
+    prolificStop(request);
   },
 
   // One text of request `key` as a NUL-terminated UTF-8 string the caller frees, or 0 when it is

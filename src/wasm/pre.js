@@ -35,6 +35,23 @@ function prolificSend(body) {
   }
   return Object.getPrototypeOf(request)['send'].call(request, body);
 }
+// Stops a filed request for good: every handler is detached first (their callbacks would run into
+// freed memory, or into a dead runtime), then the request is aborted.
+function prolificStop(request) {
+  request.onload = request.onerror = request.ontimeout = request.onprogress = request.onreadystatechange = null;
+  try { request.abort(); } catch (e) { /* already finished */ }
+}
+// When the runtime dies (Module.onAbort: out of memory, an internal fault) the calls in flight fail
+// at once (src/js/api.js); the requests it still holds are stopped too, so that none of them stays
+// open, is answered into the dead module, or reaches the server after its call has failed.
+var prolificOnAbort = Module['onAbort'];
+Module['onAbort'] = function(what) {
+  var requests = Array.from(prolificRequests.values());
+  prolificRequests.clear();
+  prolificClaimedKey = 0;
+  requests.forEach(prolificStop);
+  if (prolificOnAbort) prolificOnAbort(what);
+};
 var XMLHttpRequest = function() {
   if (typeof prolificXMLHttpRequest !== 'function') {
     throw new TypeError('this runtime has no XMLHttpRequest and none was handed to the module');
