@@ -15,3 +15,10 @@ echo "== native tests (CTest)"
 echo "== Node and browser tests (node:test)"
 shopt -s nullglob
 node --test --test-concurrency=2 --test-timeout=300000 tests/*.test.mjs tests/browser/*.test.mjs
+
+# The tests written against tests/support/entry.mjs (reads, waits, watches, errors, hardening, the
+# published contract) once more on the status-only module (prolific-dataset-status/status over
+# dist/status/); their lifecycle tests skip there.
+echo "== the same tests on the status-only module (PROLIFIC_TEST_MODULE=status)"
+mapfile -t status_tests < <(grep -l "support/entry.mjs" tests/*.test.mjs)
+PROLIFIC_TEST_MODULE=status node --test --test-concurrency=2 --test-timeout=300000 "${status_tests[@]}"

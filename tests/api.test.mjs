@@ -6,7 +6,7 @@ import { inspect } from 'node:util';
 import {
   getDatasetStatus, createClient, DATASET_STATUSES, isTerminalStatus, ProlificError, ProlificApiError,
   NetworkError, TimeoutError, InvalidResponseError, DatasetProcessingError,
-} from '../src/js/node.js';
+} from './support/entry.mjs';
 import { TOKEN, assertNoSecret, startMock } from './support/mock.mjs';
 
 let mock;

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
   getDatasetStatus, waitForDataset, getDatasetStatuses, NetworkError,
-} from '../src/js/node.js';
+} from './support/entry.mjs';
 import { TOKEN, startMock } from './support/mock.mjs';
 
 let mock;

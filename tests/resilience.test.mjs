@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import {
   getDatasetStatus, waitForDataset, getDatasetStatuses, createClient, loadModuleForDiagnostics,
   ProlificApiError, NetworkError, TimeoutError, InvalidResponseError, DatasetProcessingError,
-} from '../src/js/node.js';
+} from './support/entry.mjs';
 import { TOKEN, assertNoSecret, sleep, startMock } from './support/mock.mjs';
 
 let mock;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import {
   watchDatasets, getDatasetStatuses, getDatasetStatus, waitForDataset, createClient,
   ProlificApiError, TimeoutError, ProlificError,
-} from '../src/js/node.js';
+} from './support/entry.mjs';
 import { WATCH_TOKEN, importJob, startWatchServer, v4Dataset } from './support/watch-server.mjs';
 
 let server;
