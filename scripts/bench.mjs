@@ -12,8 +12,11 @@
  *
  * Needs a built module (npm run build). The server is a child process (scripts/bench/server.mjs),
  * and the Node clients run in child processes of their own, so each process's CPU time is its own.
+ * The size and Chromium sections also build and measure a reference module of the fixed parts
+ * alone (scripts/build.sh --bench-fixed-parts: Emscripten's Fetch API, embind and nlohmann/json's
+ * SAX parser, none of the package's code), the floor of what the package can reach with them.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -98,7 +101,7 @@ function runNodeThroughput(server) {
 /** Medians per variant of a list of rounds, and the module/plain ratios. */
 function summarise(rounds, cpuOf) {
   const out = {};
-  for (const variant of ['module', 'moduleOverFetch', 'plain', 'xhr']) {
+  for (const variant of ['module', 'moduleOverFetch', 'plain', 'xhr', 'fixedParts']) {
     const list = rounds.filter((r) => r.variant === variant);
     if (list.length === 0) continue;
     out[variant] = {
@@ -111,8 +114,19 @@ function summarise(rounds, cpuOf) {
     throughput: out.module.requestsPerSecond / out.plain.requestsPerSecond,
     cpu: out.module.cpuMicrosPerRequest / out.plain.cpuMicrosPerRequest,
   };
+  if (out.fixedParts) out.ratio.fixedPartsCpu = out.fixedParts.cpuMicrosPerRequest / out.plain.cpuMicrosPerRequest;
   return out;
 }
+
+/** Builds the reference module of the fixed parts; the bench goes on without it if that fails. */
+function buildFixedParts() {
+  try {
+    execFileSync('bash', [path.join(ROOT, 'scripts/build.sh'), '--bench-fixed-parts'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    log(`the reference module of the fixed parts was not built: ${String(error.stderr ?? error.message).trim().split('\n').pop()}`);
+  }
+}
+if (wants('size') || wants('browser')) buildFixedParts();
 
 const server = await startServer();
 try {
@@ -136,7 +150,7 @@ try {
         concurrency: config.concurrency, rounds: config.rounds, warmup: Math.min(500, config.browserRequests) });
       report.sections.browser = {
         ...summarise(result.rounds, (r) => r.taskMs),
-        scriptMicrosPerRequest: Object.fromEntries(['module', 'plain', 'xhr'].map((v) => [v,
+        scriptMicrosPerRequest: Object.fromEntries(['module', 'plain', 'xhr', 'fixedParts'].map((v) => [v,
           median(result.rounds.filter((r) => r.variant === v).map((r) => (r.scriptMs * 1000) / r.requests))])),
         startup: result.startup,
         rounds: result.rounds,
@@ -197,7 +211,9 @@ function render(r) {
       const stretch = b.stretch === undefined ? ''
         : `; stretch ${kb(b.stretch)} KB: ${b.stretchMet ? 'met' : 'not met'}`;
       lines.push(`Budget, ${b.what}: ${kb(b.actual)} KB (wasm ${kb(b.parts.wasm)}, glue ${kb(b.parts.glue)}, JS ${
-        kb(b.parts.js)}) of ${kb(b.limit)} KB — ${b.met ? 'met' : `**not met** (${kb(b.actual - b.limit)} KB over)`}${stretch}.`);
+        kb(b.parts.js)}) of ${kb(b.limit)} KB — ${b.met ? 'met' : `**not met** (${kb(b.actual - b.limit)} KB over)`}${stretch}.${
+        b.fixedParts === undefined ? '' : ` The fixed parts alone take ${kb(b.fixedParts)} KB of it, leaving ${
+          kb(b.leftForPackage)} KB for the package's own code and JS, which use ${kb(b.actual - b.fixedParts)} KB.`}`);
     }
     lines.push('');
   }
@@ -224,7 +240,8 @@ function render(r) {
       'Node CPU: process.cpuUsage() of the client process (user + system). Chromium CPU: renderer main-thread ' +
       'TaskDuration (thread time) from CDP Performance.getMetrics; the browser and network processes are outside it. ' +
       'Chromium opens at most 6 connections per host over HTTP/1.1, so every variant shares that limit.', '');
-    const VARIANT_LABELS = { module: 'package', moduleOverFetch: 'package over its fetch() stand-in', plain: 'plain fetch + JSON.parse', xhr: '(reference) XMLHttpRequest + JSON.parse' };
+    const VARIANT_LABELS = { module: 'package', moduleOverFetch: 'package over its fetch() stand-in', plain: 'plain fetch + JSON.parse', xhr: '(reference) XMLHttpRequest + JSON.parse',
+      fixedParts: '(reference) the fixed parts alone: Fetch API, embind, nlohmann SAX' };
     row('runtime', 'requests per run', 'variant', 'req/s', 'CPU µs/req', 'failures');
     row('---', '---:', '---', '---:', '---:', '---:');
     const add = (name, sec, n) => {
@@ -232,11 +249,14 @@ function render(r) {
         if (sec?.skipped) row(name, '–', `skipped: ${sec.skipped}`, '', '', '');
         return;
       }
-      for (const v of ['module', 'moduleOverFetch', 'plain', 'xhr']) {
+      for (const v of ['module', 'moduleOverFetch', 'plain', 'xhr', 'fixedParts']) {
         if (!sec[v]) continue;
         row(name, int(n), VARIANT_LABELS[v], int(sec[v].requestsPerSecond), ms(sec[v].cpuMicrosPerRequest), sec[v].failures);
       }
       row(name, '', '**package / plain fetch**', `**${ratio(sec.ratio.throughput)}**`, `**${ratio(sec.ratio.cpu)}**`, '');
+      if (sec.ratio.fixedPartsCpu !== undefined) {
+        row(name, '', 'fixed parts alone / plain fetch (the floor)', '', ratio(sec.ratio.fixedPartsCpu), '');
+      }
     };
     add('Node', s.node, r.config.requests);
     add('Chromium', s.browser, r.config.browserRequests);

@@ -4,14 +4,19 @@
 #                                  and the browser bundles (dist/browser/), incrementally
 #   scripts/build.sh --if-missing  build only when dist/ has no module yet
 #   scripts/build.sh --native      build the native core tests as well
+#   scripts/build.sh --bench-fixed-parts
+#                                  build only the bench's reference module of the fixed parts
+#                                  (build/wasm/bench-fixed-parts/, scripts/bench/fixed-parts.cpp)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 if_missing=0
 native=0
+fixed_parts=0
 for arg in "$@"; do
   case "$arg" in
+    --bench-fixed-parts) fixed_parts=1 ;;
     --if-missing) if_missing=1 ;;
     --native) native=1 ;;
     *) echo "build.sh: unknown argument $arg" >&2; exit 2 ;;
@@ -40,6 +45,10 @@ jobs="$(nproc 2>/dev/null || echo 2)"
 # node_modules is found at configure time.
 if [ ! -f build/wasm/CMakeCache.txt ] || [ node_modules/.package-lock.json -nt build/wasm/CMakeCache.txt ]; then
   emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
+fi
+if [ "$fixed_parts" = 1 ]; then
+  cmake --build build/wasm -j "$jobs" --target prolific_bench_fixed_parts
+  exit 0
 fi
 cmake --build build/wasm -j "$jobs"
 mkdir -p dist

@@ -8,6 +8,9 @@ const first = await pkg.getDatasetStatus('startup-1', { baseUrl: location.origin
 const firstStatus = performance.now();
 
 const options = { baseUrl: location.origin };
+// The reference module of the fixed parts (scripts/bench/fixed-parts.cpp), when it was built.
+const fixedPartsModule = await import('/build/wasm/bench-fixed-parts/prolific-dataset-status.mjs')
+  .then(({ default: create }) => create({ locateFile: (file) => `/build/wasm/bench-fixed-parts/${file}` }), () => null);
 const variants = {
   async module(id) {
     const { status } = await pkg.getDatasetStatus(id, options);
@@ -20,6 +23,13 @@ const variants = {
     const { status } = JSON.parse(text);
     if (typeof status !== 'string' || status === '') throw new Error('no status');
     return status;
+  },
+  // The fixed parts alone: emscripten/fetch.h, embind and nlohmann's SAX parser, no package code
+  // (not in the summary; the floor of the package's CPU per read).
+  fixedParts(id) {
+    return new Promise((resolve, reject) => fixedPartsModule.readStatus(
+      `${location.origin}/api/v1/data-collection/datasets/${encodeURIComponent(id)}/status`,
+      (status) => (status === null ? reject(new Error('no status')) : resolve(status))));
   },
   // XMLHttpRequest + JSON.parse, what emscripten/fetch.h uses underneath (not in the summary).
   xhr(id) {
@@ -62,6 +72,7 @@ async function run(variant, count, concurrency) {
 
 window.bench = {
   startup: { importMs: imported - importStart, firstStatusMs: firstStatus - importStart, status: first.status },
+  hasFixedParts: fixedPartsModule !== null,
   run,
 };
 document.querySelector('#state').textContent = 'ready';

@@ -28,8 +28,9 @@ const STATIC = new Map([
   ['/bench/page.html', 'scripts/bench/page.html'],
   ['/bench/page.js', 'scripts/bench/page.js'],
 ]);
-/** The package's files a page may load: every file of src/js/ and dist/ (modules, bundles, maps). */
-const PACKAGE_FILE = /^\/(src\/js\/[\w.-]+\.js|dist\/(?:(?:status|browser)\/)?[\w.-]+\.(?:mjs|js|wasm|map))$/;
+/** The package's files a page may load: every file of src/js/ and dist/ (modules, bundles, maps),
+ * and the reference module of the fixed parts (scripts/bench/fixed-parts.cpp). */
+const PACKAGE_FILE = /^\/(src\/js\/[\w.-]+\.js|dist\/(?:(?:status|browser)\/)?[\w.-]+\.(?:mjs|js|wasm|map)|build\/wasm\/bench-fixed-parts\/prolific-dataset-status\.(?:mjs|wasm))$/;
 
 function staticFile(pathname) {
   return STATIC.get(pathname) ?? PACKAGE_FILE.exec(pathname)?.[1];

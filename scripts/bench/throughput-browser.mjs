@@ -2,7 +2,8 @@
  * Throughput in headless Chromium (playwright-core): the page and the package are served by the
  * bench server (same origin, no token). The package against plain fetch + JSON.parse, alternating.
  * A third variant, raw XMLHttpRequest + JSON.parse (what emscripten/fetch.h uses underneath), is
- * measured as a reference. CPU: the renderer main thread's task and script time from CDP
+ * measured as a reference, and so is the fixed parts' module (scripts/bench/fixed-parts.cpp) when
+ * it was built. CPU: the renderer main thread's task and script time from CDP
  * Performance.getMetrics (TaskDuration, ScriptDuration, in thread time), whose deltas cover one
  * run; the browser and network service processes are not in them.
  */
@@ -40,7 +41,8 @@ export async function runBrowserThroughput({ server, requests, concurrency, roun
         jsHeapUsed: after.JSHeapUsedSize,
       };
     };
-    const variants = ['plain', 'module', 'xhr'];
+    const hasFixedParts = await page.evaluate(() => window.bench.hasFixedParts);
+    const variants = ['plain', 'module', 'xhr', ...(hasFixedParts ? ['fixedParts'] : [])];
     for (const variant of variants) await run(variant, warmup);
     const results = [];
     for (let round = 0; round < rounds; round += 1) {
