@@ -1,10 +1,18 @@
-// README's examples: the Node example type-checks under tsc --strict; the browser example runs, as
-// written, on `npm start`'s own server in Chromium; each snippet of "Runtimes and bundlers" is
-// part of the file named above it (<!-- tested by FILE -->), which a test of its own runs.
+// The examples of README and docs/*.md, by one mechanism: every fenced code block is found, and
+// each is checked or named as not run, by a marker on the line above it:
+//   - a `ts` or `js` block with no marker is compiled with tsc --strict against the package's .d.ts
+//     files: a signature block of docs/API.md (`function f(…): T;`, `interface X …`, `type X = …`,
+//     `class X …`, `const X: T;`) must declare exactly what src/js/index.d.ts exports under that
+//     name; any other block is an example, compiled as its own module seeing every export of the
+//     package by name (the page's opening import) and the names of tests/types/doc-examples-context.d.ts;
+//   - `<!-- tested by FILE -->`: every line of the block is a line of FILE, which a test runs (README's
+//     browser examples run, as written, on `npm start`'s own server in Chromium, below);
+//   - `<!-- not run: REASON -->`: shown, not run (a command that takes minutes, a fragment of C++).
+// A block of any other kind without a marker fails the test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,45 +21,180 @@ import { chromium } from 'playwright-core';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const DOCS = readdirSync(path.join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).sort()
+  .map((name) => `docs/${name}`);
+const TYPES_DIR = path.join(ROOT, 'tests', 'types');
 
-/** The fenced code blocks of `section` (a "## " heading), with the test file named above each. */
+/**
+ * The fenced code blocks of a Markdown text, with the marker comment on the line above each.
+ * @param {string} text the Markdown
+ * @returns {Array<{ index: number, line: number, language: string, code: string, testedBy?: string, notRun?: string, marker?: string }>}
+ *   `line` is the 1-based line of the block's first line of code
+ */
+function markdownBlocks(text) {
+  return [...text.matchAll(/^( *)```(\w*)\n([\s\S]*?)^\1```[ \t]*$/gm)].map((match) => {
+    const [, indent, language, body] = match;
+    const before = text.slice(0, match.index);
+    const line = before.split('\n').length + 1;
+    const marker = /<!--\s*(.*?)\s*-->\n$/.exec(before)?.[1];
+    const code = body.split('\n').map((item) => (item.startsWith(indent) ? item.slice(indent.length) : item)).join('\n');
+    return {
+      index: match.index, line, language, code, marker,
+      testedBy: /^tested by (\S+)$/.exec(marker ?? '')?.[1],
+      notRun: /^not run: (.+)$/.exec(marker ?? '')?.[1],
+    };
+  });
+}
+
+/** The fenced code blocks of README's `section` (a "## " heading), with the test file named above each. */
 function codeBlocks(section) {
   const start = README.indexOf(`\n## ${section}\n`);
   assert.notEqual(start, -1, `README has no "${section}" section`);
   const end = README.indexOf('\n## ', start + 1);
-  const text = README.slice(start, end === -1 ? undefined : end);
-  return [...text.matchAll(/(?:<!-- tested by (\S+) -->\n)?```(\w+)\n([\s\S]*?)```/g)]
-    .map(([, testedBy, language, code]) => ({ testedBy, language, code }));
+  return markdownBlocks(README).filter(({ index }) => index > start && (end === -1 || index < end));
+}
+
+/** Checks that every line of a block is a line of the file it names in `<!-- tested by FILE -->`. */
+function assertTestedBy(where, { testedBy, code }) {
+  assert.ok(testedBy, `${where}: a snippet names no test file:\n${code}`);
+  const lines = new Set(readFileSync(path.join(ROOT, testedBy), 'utf8').split('\n').map((line) => line.trim()));
+  for (const line of code.split('\n').map((item) => item.trim()).filter(Boolean)) {
+    assert.ok(lines.has(line), `${where}: ${testedBy} does not hold the line: ${line}`);
+  }
 }
 
 test('every snippet of "Runtimes and bundlers" is part of the file a test runs', () => {
   const blocks = codeBlocks('Runtimes and bundlers');
   assert.ok(blocks.length >= 4);
-  for (const { testedBy, code } of blocks) {
-    assert.ok(testedBy, `a snippet names no test file:\n${code}`);
-    const lines = new Set(readFileSync(path.join(ROOT, testedBy), 'utf8').split('\n').map((line) => line.trim()));
-    for (const line of code.split('\n').map((item) => item.trim()).filter(Boolean)) {
-      assert.ok(lines.has(line), `${testedBy} does not hold README's line: ${line}`);
-    }
-  }
+  for (const block of blocks) assertTestedBy('README.md', block);
 });
+
+/** The names src/js/index.d.ts exports (values and types). */
+function packageExports() {
+  const text = readFileSync(path.join(ROOT, 'src', 'js', 'index.d.ts'), 'utf8');
+  return [...new Set([...text.matchAll(/^export (?:declare )?(?:function|const|class|interface|type) (\w+)/gm)]
+    .map((match) => match[1]))];
+}
+
+const SIGNATURE = /^(?:(?:function|interface|type|class) (\w+)|const (\w+): [^=]*;)/;
+
+/**
+ * The TypeScript module that checks one `ts`/`js` block, and how many lines precede the block in it.
+ * @param {{ code: string }} block
+ * @param {string[]} names the package's exports
+ */
+function checkingModule({ code }, names) {
+  const signature = SIGNATURE.exec(code);
+  const importAll = `import { ${names.join(', ')} } from 'prolific-dataset-status';`;
+  if (signature) {
+    // The documented declaration, next to the package's own: the two must be the same type.
+    const name = signature[1] ?? signature[2];
+    const kind = /^\w+/.exec(code)[0];
+    const same = kind === 'class'
+      ? `const sameConstructor: Equal<ConstructorParameters<typeof Doc.${name}>, ConstructorParameters<typeof pkg.${name}>> = true;
+declare const instance: pkg.${name};
+const asDocumented: Doc.${name} = instance;`
+      : `const same: Equal<${['interface', 'type'].includes(kind) ? '' : 'typeof '}Doc.${name}, ${
+        ['interface', 'type'].includes(kind) ? '' : 'typeof '}pkg.${name}> = true;`;
+    const prelude = `${importAll}\nimport * as pkg from 'prolific-dataset-status';\ndeclare namespace Doc {\n`;
+    return {
+      prelude,
+      signature: name,
+      source: `${prelude}${code}}
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+${same}
+export {};
+`,
+    };
+  }
+  // An example: a block with imports of its own is whole; any other sees every export by name.
+  const prelude = /^import /m.test(code) ? '' : `${importAll}\n`;
+  return { prelude, source: `${prelude}${code}\nexport {};\n` };
+}
+
+/**
+ * Compiles `ts`/`js` blocks with tsc --strict (tests/types/tsconfig.json), each as its own module.
+ * @param {Array<{ file: string, line: number, code: string }>} blocks
+ * @returns {Promise<string[]>} the errors, each located in its Markdown file
+ */
+async function compileBlocks(blocks) {
+  const names = packageExports();
+  // Inside the package, so that TypeScript resolves 'prolific-dataset-status' through its exports.
+  const generated = blocks.map((block, index) => {
+    const { prelude, source, signature } = checkingModule(block, names);
+    return { block, prelude, source, signature, name: `doc-example-${index}.generated.ts` };
+  });
+  const config = path.join(TYPES_DIR, 'tsconfig.examples.generated.json');
+  try {
+    await Promise.all(generated.map(({ name, source }) => writeFile(path.join(TYPES_DIR, name), source)));
+    await writeFile(config, JSON.stringify({
+      extends: './tsconfig.json',
+      files: ['doc-examples-context.d.ts', ...generated.map(({ name }) => name)],
+    }));
+    try {
+      await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', config,
+        '--pretty', 'false'], { cwd: ROOT });
+      return [];
+    } catch (error) {
+      const output = `${error.stdout ?? ''}${error.stderr ?? ''}`;
+      const errors = [];
+      for (const line of output.split('\n').filter(Boolean)) {
+        const match = /^(?:.*[\\/])?(doc-example-\d+\.generated\.ts)\((\d+),(\d+)\): (.*)$/.exec(line);
+        const item = match && generated.find(({ name }) => name === match[1]);
+        if (!item) {
+          if (!/^\s/.test(line) || errors.length === 0) errors.push(line);
+          else errors[errors.length - 1] += `\n${line}`;
+          continue;
+        }
+        const offset = Number(match[2]) - 1 - item.prelude.split('\n').length + 1;
+        const codeLines = item.block.code.split('\n').length - 1;
+        if (offset >= 0 && offset < codeLines) {
+          errors.push(`${item.block.file}:${item.block.line + offset}: ${match[4]}`);
+        } else if (item.signature) {
+          errors.push(`${item.block.file}:${item.block.line}: \`${item.signature}\` is not declared so in src/js/index.d.ts `
+            + `(${match[4]})`);
+        } else {
+          errors.push(`${item.block.file}:${item.block.line}: ${match[4]}`);
+        }
+      }
+      return errors.length ? errors : [output || String(error)];
+    }
+  } finally {
+    await Promise.all(generated.map(({ name }) => rm(path.join(TYPES_DIR, name), { force: true })));
+    await rm(config, { force: true });
+  }
+}
 
 test('the Node example type-checks with tsc --strict', async () => {
   const [node] = codeBlocks('Use from Node');
-  // Inside the package, so that TypeScript resolves 'prolific-dataset-status' through its exports.
-  const file = path.join(ROOT, 'tests', 'types', 'readme-node.generated.ts');
-  const config = path.join(ROOT, 'tests', 'types', 'tsconfig.readme.generated.json');
-  await writeFile(file, `export {};\n${node.code}`);
-  await writeFile(config, JSON.stringify({ extends: './tsconfig.json', files: ['readme-node.generated.ts'] }));
-  try {
-    await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', config],
-      { cwd: ROOT });
-  } catch (error) {
-    assert.fail(`tsc --strict failed on README's Node example:\n${error.stdout}${error.stderr}`);
-  } finally {
-    await rm(file, { force: true });
-    await rm(config, { force: true });
+  assert.equal(node.language, 'js');
+  assert.deepEqual(await compileBlocks([{ ...node, file: 'README.md' }]), []);
+});
+
+test('every code block of docs/*.md compiles with tsc --strict, is run by a named test, or is marked not run', async () => {
+  const compiled = [];
+  const problems = [];
+  for (const file of DOCS) {
+    for (const block of markdownBlocks(readFileSync(path.join(ROOT, file), 'utf8'))) {
+      const where = `${file}:${block.line}`;
+      if (block.notRun) continue;
+      if (block.testedBy) {
+        assertTestedBy(where, block);
+      } else if (block.marker !== undefined && !/^(?:tested by|not run:)/.test(block.marker)) {
+        // Only the two markers above exist: an unknown comment checks nothing.
+        problems.push(`${where}: unknown marker <!-- ${block.marker} --> above a \`${block.language}\` block`);
+      } else if (['ts', 'js'].includes(block.language)) {
+        compiled.push({ ...block, file });
+      } else {
+        problems.push(`${where}: a \`${block.language || 'plain'}\` block that nothing runs: run it in a test and mark it `
+          + '<!-- tested by FILE -->, or mark it <!-- not run: REASON -->');
+      }
+    }
   }
+  // docs/API.md documents every export with a signature and an example.
+  assert.ok(compiled.length >= 100, `only ${compiled.length} blocks to compile`);
+  assert.ok(compiled.filter(({ code }) => SIGNATURE.test(code)).length >= 60);
+  assert.deepEqual([...problems, ...await compileBlocks(compiled)], []);
 });
 
 /**
