@@ -1,23 +1,32 @@
 // The examples of README and docs/*.md, by one mechanism: every fenced code block is found, and
-// each is checked or named as not run, by a marker on the line above it:
-//   - a `ts` or `js` block with no marker is compiled with tsc --strict against the package's .d.ts
-//     files: a signature block of docs/API.md (`function f(…): T;`, `interface X …`, `type X = …`,
+// each is checked, or named as not run, by a marker on the line above it:
+//   - a `ts` or `js` block is compiled with tsc --strict against the package's .d.ts files: a
+//     signature block of docs/API.md (`function f(…): T;`, `interface X …`, `type X = …`,
 //     `class X …`, `const X: T;`) must declare exactly what src/js/index.d.ts exports under that
 //     name; any other block is an example, compiled as its own module seeing every export of the
-//     package by name (the page's opening import) and the names of tests/types/doc-examples-context.d.ts;
+//     package by name (the page's opening import) and the names of
+//     tests/types/doc-examples-context.d.ts;
+//   - a `js` block of docs/*.md also runs, as its own module, in Node against a mock Prolific API
+//     (scripts/mock-prolific.mjs), with those names made by the package against the same mock;
 //   - `<!-- tested by FILE -->`: every line of the block is a line of FILE, which a test runs (README's
 //     browser examples run, as written, on `npm start`'s own server in Chromium, below);
-//   - `<!-- not run: REASON -->`: shown, not run (a command that takes minutes, a fragment of C++).
+//   - `<!-- not run: REASON -->`: not run (a `ts` or `js` block is still compiled): a command that
+//     takes minutes, a fragment of C++, an example that needs a page or a server on a fixed port.
 // A block of any other kind without a marker fails the test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { Console } from 'node:console';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { execFile } from 'node:child_process';
 import { chromium } from 'playwright-core';
+import { startMockProlific } from '../scripts/mock-prolific.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -171,30 +180,125 @@ test('the Node example type-checks with tsc --strict', async () => {
   assert.deepEqual(await compileBlocks([{ ...node, file: 'README.md' }]), []);
 });
 
-test('every code block of docs/*.md compiles with tsc --strict, is run by a named test, or is marked not run', async () => {
+/**
+ * The code blocks of docs/*.md, sorted by what checks them.
+ * @returns {{ compiled: object[], run: object[], problems: string[] }} the `ts` and `js` blocks
+ *   (all compiled), the `js` blocks run in Node (those not marked not run), and the blocks that
+ *   nothing checks
+ */
+function docsBlocks() {
   const compiled = [];
+  const run = [];
   const problems = [];
   for (const file of DOCS) {
     for (const block of markdownBlocks(readFileSync(path.join(ROOT, file), 'utf8'))) {
       const where = `${file}:${block.line}`;
-      if (block.notRun) continue;
       if (block.testedBy) {
         assertTestedBy(where, block);
-      } else if (block.marker !== undefined && !/^(?:tested by|not run:)/.test(block.marker)) {
+      } else if (block.marker !== undefined && !block.notRun) {
         // Only the two markers above exist: an unknown comment checks nothing.
         problems.push(`${where}: unknown marker <!-- ${block.marker} --> above a \`${block.language}\` block`);
       } else if (['ts', 'js'].includes(block.language)) {
         compiled.push({ ...block, file });
-      } else {
+        if (block.language === 'js' && !block.notRun) run.push({ ...block, file });
+      } else if (!block.notRun) {
         problems.push(`${where}: a \`${block.language || 'plain'}\` block that nothing runs: run it in a test and mark it `
           + '<!-- tested by FILE -->, or mark it <!-- not run: REASON -->');
       }
     }
   }
+  return { compiled, run, problems };
+}
+
+test('every code block of docs/*.md compiles with tsc --strict, is run by a named test, or is marked not run', async () => {
+  const { compiled, problems } = docsBlocks();
   // docs/API.md documents every export with a signature and an example.
   assert.ok(compiled.length >= 100, `only ${compiled.length} blocks to compile`);
   assert.ok(compiled.filter(({ code }) => SIGNATURE.test(code)).length >= 60);
   assert.deepEqual([...problems, ...await compileBlocks(compiled)], []);
+});
+
+/**
+ * The values of the names of tests/types/doc-examples-context.d.ts, made by the package against
+ * `mock` (its token and base URL in the environment), as a reader's earlier steps would make them.
+ * @param {string} dir a folder for the files the examples read (`reviews.jsonl`)
+ */
+async function exampleContext(dir) {
+  const pkg = await import('prolific-dataset-status');
+  const jsonl = '{"text": "Great product."}\n{"text": "Broke after a week."}\n';
+  await writeFile(path.join(dir, 'reviews.jsonl'), jsonl);
+  const dataset = await pkg.createDataset({ name: 'Reviews', workspaceId: 'workspace-1', schema: { fields: [{ name: 'text' }] } });
+  const uploaded = await pkg.uploadAndWait({ datasetId: dataset.id, filename: 'reviews.jsonl', data: jsonl }, { intervalMs: 50 });
+  assert.ok('importId' in uploaded && uploaded.status === 'complete', JSON.stringify(uploaded));
+  return {
+    id: 'status-READY',
+    importId: uploaded.importId,
+    dataset,
+    v3: { name: 'Reviews', workspaceId: 'workspace-1' },
+    target: await pkg.getUploadUrl(dataset.id, 'reviews.jsonl'),
+    data: jsonl,
+    job: uploaded,
+    entries: await pkg.getDatasetStatuses(['status-READY', 'status-ERROR', 'http-404']),
+    watched: await pkg.watchDatasets(['status-READY', 'null-status']),
+    file: new File([jsonl], 'reviews.jsonl'),
+    readFile: (name) => readFile(path.join(dir, name)),
+  };
+}
+
+test('every js block of docs/*.md not marked not run runs in Node against a mock Prolific API', async () => {
+  const { run } = docsBlocks();
+  assert.ok(run.length >= 20, `only ${run.length} blocks to run`);
+  const contextNames = [...readFileSync(path.join(TYPES_DIR, 'doc-examples-context.d.ts'), 'utf8')
+    .matchAll(/^declare (?:const|function) (\w+)/gm)].map((match) => match[1]);
+  const dts = readFileSync(path.join(ROOT, 'src', 'js', 'index.d.ts'), 'utf8');
+  const values = [...dts.matchAll(/^export declare (?:function|const|class) (\w+)/gm)].map((match) => match[1]);
+  const mock = await startMockProlific({ token: 'docs-token', timeScale: 0.05 });
+  const dir = await mkdtemp(path.join(tmpdir(), 'pds-docs-'));
+  const saved = { env: { ...process.env }, console: globalThis.console };
+  const failures = [];
+  try {
+    process.env.PROLIFIC_URL = mock.url;
+    process.env.PROLIFIC_TOKEN = 'docs-token';
+    const context = await exampleContext(dir);
+    assert.deepEqual(Object.keys(context).sort(), [...contextNames].sort(), 'the context differs from doc-examples-context.d.ts');
+    Object.assign(globalThis, context);
+    const { ProlificApiError } = await import('prolific-dataset-status');
+    for (const [index, block] of run.entries()) {
+      // As compiled: a block with imports of its own is whole; any other sees every export by name.
+      const file = path.join(TYPES_DIR, `doc-run-${index}.generated.mjs`);
+      const prelude = /^import /m.test(block.code) ? '' : `import { ${values.join(', ')} } from 'prolific-dataset-status';\n`;
+      await writeFile(file, `${prelude}${block.code}`);
+      const printed = [];
+      globalThis.console = new Console({ stdout: new PassThrough().on('data', (d) => printed.push(String(d))) });
+      let timer;
+      try {
+        await Promise.race([
+          import(pathToFileURL(file).href),
+          new Promise((resolve, reject) => { timer = setTimeout(() => reject(new Error('still running after 60 s')), 60_000); }),
+        ]);
+      } catch (error) {
+        // An id the example writes out (65f1…) is one the mock does not hold: the API's 404 for
+        // that id is the example's outcome. Anything else (a TypeError from the library, a
+        // ReferenceError, a 404 for another id) fails.
+        const madeUp = /\(dataset "([^"]+)"\)/.exec(error?.message ?? '')?.[1];
+        if (!(error instanceof ProlificApiError && error.httpStatus === 404 && madeUp && block.code.includes(`'${madeUp}'`))) {
+          failures.push(`${block.file}:${block.line}: ${error?.name}: ${error?.message}${printed.length ? `\n${printed.join('')}` : ''}`);
+        }
+      } finally {
+        clearTimeout(timer);
+        globalThis.console = saved.console;
+        await rm(file, { force: true });
+      }
+    }
+  } finally {
+    globalThis.console = saved.console;
+    for (const name of contextNames) delete globalThis[name];
+    for (const name of Object.keys(process.env)) if (!(name in saved.env)) delete process.env[name];
+    Object.assign(process.env, saved.env);
+    await mock.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(failures, []);
 });
 
 /**
