@@ -29,7 +29,12 @@ test('a runtime that dies rejects the whole watch, and the next call works', asy
       baseUrl, token: TOKEN, intervalMs: 50, deadlineMs: 20000, onUpdate: (update) => updates.push(update),
     });
     const read = getDatasetStatus('r1', { baseUrl, token: TOKEN });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // The four reads in flight at the server (it answers each after 100 ms): a fixed wait let a
+    // busy machine abort before they arrived, and count them as sent afterwards.
+    for (let waited = 0; requests < 4 && waited < 10000; waited += 5) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    assert.equal(requests, 4, 'the three watched datasets and the read reached the server');
     // Out of memory: ABORTING_MALLOC aborts the runtime.
     assert.throws(() => { module._malloc(0x7fff0000); module._malloc(0x7fff0000); });
     const [watchOutcome, readOutcome] = await Promise.allSettled([watching, read]);

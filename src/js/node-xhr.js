@@ -8,24 +8,24 @@
 // token rules of DESIGN.md on top (credentials never leave the original origin, never an
 // https: → http: downgrade).
 //
+// This file is the XMLHttpRequest surface: states, events, the timeout, the response as text,
+// JSON, bytes or Blob. The rest is in node-xhr/: request.js (what open(), setRequestHeader() and
+// send() accept), transport.js (the HTTP(S) request, pooled connections), redirects.js (one
+// redirect hop; the rules are ../redirect.js's, shared with the stand-in over fetch()) and
+// body.js (content codings, charsets).
+//
 // It reads and writes no global (it never touches `globalThis.XMLHttpRequest`) and installs no
-// process-wide handler. Connections are pooled in one module-level keep-alive agent per scheme;
-// idle pooled sockets are unref'd by Node's agent, so they never keep the process alive.
+// process-wide handler.
 
-import http from 'node:http';
-import https from 'node:https';
-import zlib from 'node:zlib';
 import process from 'node:process';
-import { Transform } from 'node:stream';
-import { Buffer, Blob } from 'node:buffer';
-import { URL } from 'node:url';
-import { TextDecoder } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { setTimeout, clearTimeout } from 'node:timers';
+import { MAX_REDIRECTS, planRedirect, toErrorCause, withoutFragment } from './redirect.js';
+import { charsetOf, concatChunks, decodeText, responseObject } from './node-xhr/body.js';
 import {
-  CREDENTIAL_HEADERS, MAX_REDIRECTS, REDIRECT_STATUSES, REQUEST_BODY_HEADERS, planRedirect, safeDecodeURIComponent,
-  secretsOf, toErrorCause, withoutFragment,
-} from './redirect.js';
+  invalidState, requestBody, requestHeader, requestMethod, requestUrl, tlsOptions,
+} from './node-xhr/request.js';
+import { NodeHttpFetch } from './node-xhr/transport.js';
 
 export { MAX_REDIRECTS, planRedirect };
 
@@ -35,144 +35,8 @@ const HEADERS_RECEIVED = 2;
 const LOADING = 3;
 const DONE = 4;
 
-// One pool per scheme for the whole process (the "connection pool" of the Fetch Standard).
-// Node's Agent unrefs a socket when it goes back to the free list (Agent#keepSocketAlive), so
-// idle connections do not keep the event loop alive, and refs it again when it is reused.
-const HTTP_AGENT = new http.Agent({ keepAlive: true, maxSockets: 64 });
-const HTTPS_AGENT = new https.Agent({ keepAlive: true, maxSockets: 64 });
-
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
-const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
-const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
-// Header names whose value this class controls (message framing and connection management).
-// They are on the browsers' forbidden-request-header list too, and are silently ignored the way
-// browsers ignore them: setting them could desynchronise the connection.
-const CONTROLLED_REQUEST_HEADERS = new Set([
-  'connection', 'content-length', 'expect', 'host', 'keep-alive', 'te', 'trailer',
-  'transfer-encoding', 'upgrade',
-]);
-// Fetch "null body status", plus 1xx.
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
-// Errors on a reused keep-alive socket, before any response byte, that mean the server closed
-// the idle connection just as it was reused. Browsers retry those once on a new connection.
-const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 // setTimeout() treats delays above this as 1 ms.
 const MAX_TIMER_MS = 2 ** 31 - 1;
-function invalidState(message) {
-  return new DOMException(message, 'InvalidStateError');
-}
-
-/** Node decodes header bytes as latin1; URLs in headers are UTF-8 in practice (browsers too). */
-function latin1ToUtf8(value) {
-  const bytes = Buffer.from(value, 'latin1');
-  const text = bytes.toString('utf8');
-  return text.includes('\uFFFD') ? value : text;
-}
-
-/**
- * `deflate` as browsers read it: zlib-wrapped (RFC 1950, what the RFC means) or raw (RFC 1951,
- * what some servers send), told apart by the first bytes.
- */
-class InflateAuto extends Transform {
-  #inner = null;
-  #options;
-
-  constructor(options) {
-    super();
-    this.#options = options;
-  }
-
-  _transform(chunk, _encoding, callback) {
-    if (!this.#inner) {
-      const b0 = chunk[0];
-      const zlibWrapped = (b0 & 0x0f) === 8 && (b0 >> 4) <= 7
-        && (chunk.length < 2 || ((b0 << 8) | chunk[1]) % 31 === 0);
-      this.#inner = zlibWrapped ? zlib.createInflate(this.#options) : zlib.createInflateRaw(this.#options);
-      this.#inner.on('data', (data) => this.push(data));
-      this.#inner.on('error', (err) => this.destroy(err));
-    }
-    this.#inner.write(chunk, () => callback());
-  }
-
-  _flush(callback) {
-    if (!this.#inner) {
-      callback();
-      return;
-    }
-    this.#inner.once('end', () => callback());
-    this.#inner.end();
-  }
-
-  _destroy(err, callback) {
-    if (this.#inner) this.#inner.destroy();
-    callback(err);
-  }
-}
-
-/** A decoder for one content coding, or null when the coding is unknown. */
-function createDecoder(coding) {
-  // Lenient about a missing end marker, like browsers and undici (truncation at the transport
-  // level is still detected by the HTTP parser).
-  const zlibOptions = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
-  switch (coding) {
-    case 'gzip':
-    case 'x-gzip':
-      return zlib.createGunzip(zlibOptions);
-    case 'deflate':
-      return new InflateAuto(zlibOptions);
-    case 'br':
-      return zlib.createBrotliDecompress({
-        flush: zlib.constants.BROTLI_OPERATION_FLUSH,
-        finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
-      });
-    default:
-      return null;
-  }
-}
-
-/**
- * The content codings to undo, outermost first, or [] when the body is to be delivered as is
- * (no coding, only `identity`, or a coding this class cannot decode; browsers pass those through).
- */
-function contentCodings(rawHeaders) {
-  const codings = [];
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (rawHeaders[i].toLowerCase() !== 'content-encoding') continue;
-    for (const part of rawHeaders[i + 1].split(',')) {
-      const coding = part.trim().toLowerCase();
-      if (coding !== '' && coding !== 'identity') codings.push(coding);
-    }
-  }
-  if (codings.some((c) => !['gzip', 'x-gzip', 'deflate', 'br'].includes(c))) return [];
-  return codings.reverse();
-}
-
-function charsetOf(mime) {
-  if (typeof mime !== 'string') return null;
-  const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(mime);
-  return match ? (match[1] ?? match[2]) : null;
-}
-
-function decodeText(bytes, label) {
-  let decoder;
-  try {
-    decoder = new TextDecoder(label || 'utf-8');
-  } catch {
-    decoder = new TextDecoder('utf-8');
-  }
-  return decoder.decode(bytes);
-}
-
-function concatChunks(chunks, length) {
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
-}
 
 /**
  * Event object handed to the `on*` handlers: a plain object, not a DOM `Event`.
@@ -354,8 +218,14 @@ export class NodeXMLHttpRequest {
   #withCredentials = false;
   #responseType = '';
   #overrideMime = null;
-  /** The request in flight (null when none): see #send. */
+  /** The request in flight, a NodeHttpFetch (null when none): see send(). */
   #fetch = null;
+  /** The timeout's timer of the request in flight, and when it was sent (performance.now()). */
+  #timer = null;
+  #sentAt = 0;
+  /** Progress of the request in flight: the body length announced, the last `loaded` reported. */
+  #total = 0;
+  #lastProgress = -1;
   /** Bumped by open(), send() and abort(); event sequences stop when it changes under them. */
   #generation = 0;
   /** @type {Array<[string, string]>} lower-cased name, combined value, sorted by name */
@@ -369,22 +239,7 @@ export class NodeXMLHttpRequest {
    * @param {NodeXHROptions} [options] Node-only TLS settings; Emscripten passes none.
    */
   constructor(options = {}) {
-    if (options === null || typeof options !== 'object') {
-      throw new TypeError('NodeXMLHttpRequest options must be an object');
-    }
-    for (const key of Object.keys(options)) {
-      if (key !== 'ca' && key !== 'rejectUnauthorized') {
-        throw new TypeError(`Unknown NodeXMLHttpRequest option: ${key}`);
-      }
-    }
-    this.#tls = {};
-    if (options.ca !== undefined) this.#tls.ca = options.ca;
-    if (options.rejectUnauthorized !== undefined) {
-      if (typeof options.rejectUnauthorized !== 'boolean') {
-        throw new TypeError('rejectUnauthorized must be a boolean');
-      }
-      this.#tls.rejectUnauthorized = options.rejectUnauthorized;
-    }
+    this.#tls = tlsOptions(options);
   }
 
   /**
@@ -453,23 +308,7 @@ export class NodeXMLHttpRequest {
     if (this.readyState !== DONE || this.#responseFailed) return null;
     if (this.#responseObject !== undefined) return this.#responseObject;
     const bytes = concatChunks(this.#bodyChunks, this.#bodyLength);
-    switch (this.#responseType) {
-      case 'arraybuffer':
-        this.#responseObject = bytes.buffer;
-        break;
-      case 'blob':
-        this.#responseObject = new Blob([bytes], { type: this.#mimeType() ?? '' });
-        break;
-      case 'json':
-        try {
-          this.#responseObject = this.#bodyLength === 0 ? null : JSON.parse(decodeText(bytes, 'utf-8'));
-        } catch {
-          this.#responseObject = null;
-        }
-        break;
-      default:
-        this.#responseObject = null;
-    }
+    this.#responseObject = responseObject(this.#responseType, bytes, this.#mimeType());
     return this.#responseObject;
   }
 
@@ -501,19 +340,8 @@ export class NodeXMLHttpRequest {
    */
   open(method, url, async = true, username = null, password = null) {
     if (arguments.length < 2) throw new TypeError('open() needs a method and a URL');
-    let m = String(method);
-    if (!TOKEN.test(m)) throw new DOMException(`'${m}' is not a valid HTTP method`, 'SyntaxError');
-    const upper = m.toUpperCase();
-    if (FORBIDDEN_METHODS.has(upper)) {
-      throw new DOMException(`'${m}' HTTP method is unsupported`, 'SecurityError');
-    }
-    if (NORMALIZED_METHODS.has(upper)) m = upper;
-    let parsed;
-    try {
-      parsed = new URL(String(url));
-    } catch {
-      throw new DOMException('open(): invalid URL', 'SyntaxError');
-    }
+    const m = requestMethod(method);
+    const parsed = requestUrl(url);
     if (!async) {
       throw new DOMException('Synchronous XMLHttpRequest is not supported in Node', 'NotSupportedError');
     }
@@ -553,18 +381,11 @@ export class NodeXMLHttpRequest {
     if (this.readyState !== OPENED || this.#sendFlag) {
       throw invalidState('setRequestHeader() needs an opened, unsent request');
     }
-    const n = String(name);
-    const v = String(value).replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
-    if (!TOKEN.test(n)) throw new DOMException(`'${n}' is not a valid HTTP header name`, 'SyntaxError');
-    if (/[^\x00-\xff]/.test(v)) throw new TypeError(`Value of header '${n}' is not a ByteString`);
-    if (/[^\t\x20-\x7e\x80-\xff]/.test(v)) {
-      throw new DOMException(`Value of header '${n}' holds an invalid character`, 'SyntaxError');
-    }
-    const lower = n.toLowerCase();
-    if (CONTROLLED_REQUEST_HEADERS.has(lower)) return;
-    const existing = this.#requestHeaders.get(lower);
-    if (existing) existing.value = `${existing.value}, ${v}`;
-    else this.#requestHeaders.set(lower, { lower, name: n, value: v });
+    const header = requestHeader(name, value);
+    if (!header) return;
+    const existing = this.#requestHeaders.get(header.lower);
+    if (existing) existing.value = `${existing.value}, ${header.value}`;
+    else this.#requestHeaders.set(header.lower, header);
   }
 
   /**
@@ -594,21 +415,7 @@ export class NodeXMLHttpRequest {
     if (this.readyState !== OPENED || this.#sendFlag) {
       throw invalidState('send() needs an opened, unsent request');
     }
-    let bytes = null;
-    let contentType = null;
-    if (this.#method !== 'GET' && this.#method !== 'HEAD' && body !== null && body !== undefined) {
-      if (body instanceof ArrayBuffer) {
-        bytes = Buffer.from(new Uint8Array(body.slice(0)));
-      } else if (ArrayBuffer.isView(body)) {
-        bytes = Buffer.from(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
-      } else if (body instanceof URLSearchParams) {
-        bytes = Buffer.from(body.toString(), 'utf8');
-        contentType = 'application/x-www-form-urlencoded;charset=UTF-8';
-      } else {
-        bytes = Buffer.from(String(body), 'utf8');
-        contentType = 'text/plain;charset=UTF-8';
-      }
-    }
+    const { bytes, contentType } = requestBody(this.#method, body);
     const headers = [...this.#requestHeaders.values()].map((h) => ({ ...h }));
     if (contentType && !this.#requestHeaders.has('content-type')) {
       headers.push({ lower: 'content-type', name: 'Content-Type', value: contentType });
@@ -617,32 +424,23 @@ export class NodeXMLHttpRequest {
     this.#sendFlag = true;
     this.#generation += 1;
     this.#resetResponse(false);
-    const f = {
-      generation: this.#generation,
-      originalUrl: this.#url,
-      url: this.#url,
-      method: this.#method,
-      body: bytes,
-      headers,
-      secrets: secretsOf(headers, this.#url),
-      dropCredentials: false,
-      redirectCount: 0,
-      start: performance.now(),
-      timer: null,
-      req: null,
-      res: null,
-      decoders: [],
-      completed: false,
-      total: 0,
-      lastProgress: -1,
-    };
+    const f = new NodeHttpFetch({ url: this.#url, method: this.#method, body: bytes, headers, tls: this.#tls }, {
+      isCurrent: () => this.#fetch === f,
+      onResponse: (response) => this.#onResponse(f, response),
+      onBody: (chunk) => this.#onBody(f, chunk),
+      onEnd: () => this.#finish(f),
+      onError: (err) => this.#fail(f, err),
+    });
     this.#fetch = f;
+    this.#sentAt = performance.now();
+    this.#total = 0;
+    this.#lastProgress = -1;
     this.#armTimer(f);
     process.nextTick(() => {
       if (this.#fetch !== f) return;
       this.#fireProgress('loadstart', 0, 0);
       if (this.#fetch !== f) return;
-      this.#startHop(f, false);
+      f.start();
     });
   }
 
@@ -750,16 +548,16 @@ export class NodeXMLHttpRequest {
   }
 
   #armTimer(f) {
-    if (f.timer) {
-      clearTimeout(f.timer);
-      f.timer = null;
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
     }
     if (this.#timeoutMs === 0) return;
-    const remaining = this.#timeoutMs - (performance.now() - f.start);
-    f.timer = setTimeout(() => {
-      f.timer = null;
+    const remaining = this.#timeoutMs - (performance.now() - this.#sentAt);
+    this.#timer = setTimeout(() => {
       if (this.#fetch !== f) return;
-      if (this.#timeoutMs !== 0 && performance.now() - f.start < this.#timeoutMs) {
+      this.#timer = null;
+      if (this.#timeoutMs !== 0 && performance.now() - this.#sentAt < this.#timeoutMs) {
         this.#armTimer(f); // a delay longer than setTimeout's maximum
         return;
       }
@@ -769,17 +567,13 @@ export class NodeXMLHttpRequest {
     }, Math.min(Math.max(0, Math.ceil(remaining)), MAX_TIMER_MS));
   }
 
-  /** Cancels the network side of `f` (no events). */
+  /** Cancels the request in flight `f` (no events): its timer and its network side. */
   #teardown(f) {
-    if (f.timer) {
-      clearTimeout(f.timer);
-      f.timer = null;
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
     }
-    if (!f.completed) {
-      for (const d of f.decoders) d.destroy();
-      if (f.res) f.res.destroy();
-      if (f.req) f.req.destroy();
-    }
+    f.cancel();
   }
 
   /** Network error / timeout: request error steps of the XHR standard. */
@@ -803,208 +597,15 @@ export class NodeXMLHttpRequest {
     this.#fireProgress('loadend', 0, 0);
   }
 
-  #startHop(f, isRetry) {
-    const url = f.url;
-    const isHttps = url.protocol === 'https:';
-    if (!isHttps && url.protocol !== 'http:') {
-      this.#fail(f, { code: 'ERR_UNSUPPORTED_SCHEME', message: `unsupported URL scheme ${url.protocol}` });
-      return;
-    }
-    const headers = {};
-    let hasAccept = false;
-    let hasAuthorization = false;
-    for (const { lower, name, value } of f.headers) {
-      if (f.dropCredentials && CREDENTIAL_HEADERS.has(lower)) continue;
-      headers[name] = value;
-      if (lower === 'accept') hasAccept = true;
-      if (lower === 'authorization') hasAuthorization = true;
-    }
-    if (!hasAccept) headers.Accept = '*/*';
-    if (!hasAuthorization && (url.username !== '' || url.password !== '')) {
-      const credentials = `${safeDecodeURIComponent(url.username)}:${safeDecodeURIComponent(url.password)}`;
-      headers.Authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
-    }
-    if (f.body) headers['Content-Length'] = String(f.body.length);
-    else if (f.method === 'POST' || f.method === 'PUT') headers['Content-Length'] = '0';
-
-    const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-    const options = {
-      method: f.method,
-      hostname,
-      port: url.port || (isHttps ? 443 : 80),
-      path: `${url.pathname}${url.search}`,
-      headers,
-      agent: isHttps ? HTTPS_AGENT : HTTP_AGENT,
-    };
-    if (isHttps) Object.assign(options, this.#tls);
-
-    let req;
-    try {
-      req = (isHttps ? https : http).request(options);
-    } catch (err) {
-      this.#fail(f, err);
-      return;
-    }
-    f.req = req;
-    f.res = null;
-    f.retried = isRetry;
-    req.on('error', (err) => {
-      if (this.#fetch !== f || f.req !== req) return;
-      if (!f.res && req.reusedSocket && !f.retried && IDEMPOTENT_METHODS.has(f.method)
-          && STALE_SOCKET_CODES.has(err.code)) {
-        // The server closed the idle keep-alive connection as it was reused: retry once.
-        f.req = null;
-        req.destroy();
-        this.#startHop(f, true);
-        return;
-      }
-      this.#fail(f, err);
-    });
-    req.on('response', (res) => {
-      if (res.statusCode < 100 || res.statusCode > 599) {
-        // Not an HTTP status (e.g. "000"): browsers treat such an answer as a network error.
-        res.destroy();
-        this.#fail(f, { code: 'ERR_INVALID_HTTP_STATUS', message: `invalid HTTP status ${res.statusCode}` });
-        return;
-      }
-      this.#onResponse(f, req, res);
-    });
-    // A 101 Switching Protocols (or any upgrade) is not an answer to a GET/POST/PUT: without an
-    // 'upgrade' listener Node would destroy the socket and emit neither 'response' nor 'error'.
-    req.on('upgrade', (res, socket) => {
-      socket.destroy();
-      this.#fail(f, { code: 'ERR_UNEXPECTED_UPGRADE', message: `the server switched protocols (HTTP ${res.statusCode})` });
-    });
-    // The last word: a request closed with no answer and no error is a network error.
-    req.on('close', () => {
-      if (this.#fetch === f && f.req === req && !f.res) {
-        this.#fail(f, { code: 'ECONNRESET', message: 'the connection closed without an answer' });
-      }
-    });
-    req.end(f.body ?? undefined);
-  }
-
-  #onResponse(f, req, res) {
-    res.on('error', (err) => {
-      if (this.#fetch === f && f.res === res) this.#fail(f, err);
-    });
-    res.on('close', () => {
-      if (this.#fetch === f && f.res === res && !res.complete) {
-        this.#fail(f, { code: 'ECONNRESET', message: 'connection closed before the response was complete' });
-      }
-    });
-    if (this.#fetch !== f || f.req !== req) {
-      res.destroy();
-      return;
-    }
-    f.res = res;
-    const locations = [];
-    for (let i = 0; i < res.rawHeaders.length; i += 2) {
-      if (res.rawHeaders[i].toLowerCase() === 'location') locations.push(res.rawHeaders[i + 1]);
-    }
-    if (REDIRECT_STATUSES.has(res.statusCode) && locations.length > 0) {
-      this.#redirect(f, res, locations);
-    } else {
-      this.#receive(f, res);
-    }
-  }
-
-  #redirect(f, res, locations) {
-    // Keep a small, already-sized redirect body's connection for reuse; otherwise close it.
-    const length = res.headers['content-length'];
-    if (length !== undefined && /^\d+$/.test(length) && Number(length) <= 65536) {
-      res.resume();
-      const drainTimer = setTimeout(() => res.destroy(), 1000);
-      drainTimer.unref();
-      res.once('close', () => clearTimeout(drainTimer));
-    } else {
-      res.destroy();
-    }
-    f.res = null;
-    f.req = null;
-
-    if (new Set(locations).size > 1) {
-      this.#fail(f, { code: 'ERR_INVALID_REDIRECT', message: 'redirect with several different Location headers' });
-      return;
-    }
-    const plan = planRedirect({
-      status: res.statusCode,
-      location: latin1ToUtf8(locations[0]),
-      currentUrl: f.url,
-      originalUrl: f.originalUrl,
-      method: f.method,
-      redirectCount: f.redirectCount,
-    });
-    if (!plan.ok) {
-      this.#fail(f, plan);
-      return;
-    }
-    f.redirectCount += 1;
-    f.url = plan.url;
-    f.method = plan.method;
-    if (plan.dropBody) {
-      f.body = null;
-      f.headers = f.headers.filter((h) => !REQUEST_BODY_HEADERS.has(h.lower));
-    }
-    if (plan.crossOrigin) f.dropCredentials = true;
-    this.#startHop(f, false);
-  }
-
-  #receive(f, res) {
-    const headerMap = new Map();
-    for (let i = 0; i < res.rawHeaders.length; i += 2) {
-      const name = res.rawHeaders[i].toLowerCase();
-      if (name === 'set-cookie' || name === 'set-cookie2') continue;
-      const value = res.rawHeaders[i + 1];
-      headerMap.set(name, headerMap.has(name) ? `${headerMap.get(name)}, ${value}` : value);
-    }
-    this.#responseHeaders = [...headerMap].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    this.status = res.statusCode;
-    this.statusText = res.statusMessage ?? '';
-    this.responseURL = withoutFragment(f.url);
-
-    const hasBody = f.method !== 'HEAD' && !NULL_BODY_STATUSES.has(res.statusCode);
-    const codings = hasBody ? contentCodings(res.rawHeaders) : [];
-    const length = res.headers['content-length'];
-    f.total = hasBody && codings.length === 0 && length !== undefined && /^\d+$/.test(length)
-      ? Number(length) : 0;
-
+  /** The final response's head arrived (transport.js): HEADERS_RECEIVED. */
+  #onResponse(f, { status, statusText, url, headers, total }) {
+    this.#responseHeaders = headers;
+    this.status = status;
+    this.statusText = statusText;
+    this.responseURL = withoutFragment(url);
+    this.#total = total;
     this.readyState = HEADERS_RECEIVED;
     this.#fire('readystatechange');
-    if (this.#fetch !== f) return;
-
-    const onBytes = (chunk) => this.#onBody(f, chunk);
-    let decoderIn = null;
-    let decoderOut = null;
-    const startDecoders = () => {
-      f.decoders = codings.map(createDecoder);
-      for (const d of f.decoders) {
-        d.on('error', (err) => {
-          if (this.#fetch === f) {
-            this.#fail(f, { code: 'ERR_CONTENT_DECODING_FAILED', message: `content decoding failed: ${err.message}` });
-          }
-        });
-      }
-      for (let i = 0; i + 1 < f.decoders.length; i += 1) f.decoders[i].pipe(f.decoders[i + 1]);
-      [decoderIn] = f.decoders;
-      decoderOut = f.decoders[f.decoders.length - 1];
-      decoderOut.on('data', onBytes);
-      decoderOut.on('end', () => this.#finish(f));
-    };
-    res.on('data', (chunk) => {
-      if (this.#fetch !== f) return;
-      if (codings.length === 0) {
-        onBytes(chunk);
-        return;
-      }
-      if (!decoderIn) startDecoders();
-      decoderIn.write(chunk);
-    });
-    res.on('end', () => {
-      if (this.#fetch !== f) return;
-      if (decoderIn) decoderIn.end();
-      else this.#finish(f); // no body bytes at all: nothing to decode
-    });
   }
 
   #onBody(f, chunk) {
@@ -1016,20 +617,20 @@ export class NodeXMLHttpRequest {
       this.#fire('readystatechange');
       if (this.#fetch !== f) return;
     }
-    f.lastProgress = this.#bodyLength;
-    this.#fireProgress('progress', this.#bodyLength, f.total);
+    this.#lastProgress = this.#bodyLength;
+    this.#fireProgress('progress', this.#bodyLength, this.#total);
   }
 
+  /** The whole body arrived (transport.js; the socket went back to the pool): DONE, load. */
   #finish(f) {
     if (this.#fetch !== f) return;
-    f.completed = true; // the socket went back to the pool; teardown must not touch it
-    if (f.timer) {
-      clearTimeout(f.timer);
-      f.timer = null;
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
     }
-    if (f.lastProgress !== this.#bodyLength) {
-      f.lastProgress = this.#bodyLength;
-      this.#fireProgress('progress', this.#bodyLength, f.total);
+    if (this.#lastProgress !== this.#bodyLength) {
+      this.#lastProgress = this.#bodyLength;
+      this.#fireProgress('progress', this.#bodyLength, this.#total);
       if (this.#fetch !== f) return;
     }
     this.#fetch = null;
@@ -1039,9 +640,10 @@ export class NodeXMLHttpRequest {
     this.#sendFlag = false;
     this.#fire('readystatechange');
     if (this.#generation !== generation) return;
-    this.#fireProgress('load', loaded, f.total);
+    const total = this.#total;
+    this.#fireProgress('load', loaded, total);
     if (this.#generation !== generation) return;
-    this.#fireProgress('loadend', loaded, f.total);
+    this.#fireProgress('loadend', loaded, total);
   }
 }
 
