@@ -15,7 +15,9 @@ struct Less {
 }  // namespace
 
 void sort_positions(std::size_t* first, std::size_t* last, PositionLess less, const void* context) {
-  std::sort(first, last, Less{less, context});
+  // A heap sort: O(n log n) comparisons in every case, in a third of std::sort's code.
+  std::make_heap(first, last, Less{less, context});
+  std::sort_heap(first, last, Less{less, context});
 }
 
 }  // namespace prolific

@@ -13,8 +13,8 @@ namespace prolific {
 using PositionLess = bool (*)(const void* context, std::size_t a, std::size_t b);
 
 /// Sorts the positions in [first, last) by `less`, which must be a strict weak order, in
-/// O(n log n) comparisons (std::sort). Not stable: callers that need an order among equal
-/// elements compare the positions last.
+/// O(n log n) comparisons (std::make_heap and std::sort_heap). Not stable: callers that need an
+/// order among equal elements compare the positions last.
 void sort_positions(std::size_t* first, std::size_t* last, PositionLess less, const void* context);
 
 /// sort_positions with any callable `less(std::size_t a, std::size_t b) -> bool`.
