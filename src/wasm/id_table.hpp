@@ -2,7 +2,7 @@
 // vector sorted by id instead of a std::map: the module then carries no red-black tree code
 // (docs/PERFORMANCE.md, "Containers and sorts"). Ids are handed out in increasing order (by the
 // package, or by watch_bindings.cpp), so a new entry is appended; a lookup is a binary search
-// (O(log n)); removing one moves the pointers after it (4 bytes each), cheap for the thousands of
+// (O(log n)); removing one moves the entries after it (8 bytes each), cheap for the thousands of
 // operations a page may run at once.
 #pragma once
 
