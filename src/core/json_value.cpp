@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "order.hpp"
+
 namespace prolific::detail {
 
 namespace {
@@ -149,7 +151,7 @@ class JsonBuilder {
     // Sorted by key, then by reading order; of a run of equal keys the last read wins.
     std::vector<std::size_t> order(count);
     for (std::size_t i = 0; i < count; ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    sort_positions(order, [&members](std::size_t a, std::size_t b) {
       int compared = members[a].key.compare(members[b].key);
       return compared < 0 || (compared == 0 && a < b);
     });

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "json_reading.hpp"
+#include "order.hpp"
 
 namespace prolific {
 namespace detail {
@@ -250,7 +251,7 @@ class PositionSet {
   void normalise() {
     std::size_t* first = begin();
     std::size_t* last = end();
-    std::sort(first, last);
+    sort_positions(first, last, [](const void*, std::size_t a, std::size_t b) { return a < b; }, nullptr);
     std::size_t count = static_cast<std::size_t>(std::unique(first, last) - first);
     if (heap_.empty()) size_ = count;
     else heap_.resize(count);

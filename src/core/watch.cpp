@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <limits>
-#include <map>
-#include <string_view>
 
 #include "lifecycle.hpp"
 #include "operation.hpp"
+#include "order.hpp"
 #include "retry.hpp"
 
 namespace prolific {
@@ -152,16 +151,26 @@ WatchUpdate WatchSchedule::on_dataset(std::size_t index, std::vector<WatchedImpo
   WatchUpdate update = begin_update(entry, now_ms);
   entry.failures_in_a_row = 0;
   update.changed = imports.size() != entry.imports.size() || omitted != entry.omitted;
-  // The last read's statuses by job id (a listing holds up to max_listed_imports jobs).
-  std::map<std::string_view, std::string_view> known;
-  for (const WatchedImport& job : entry.imports) known.emplace(job.import_id, job.status);
+  // The last read's jobs by id (a listing holds up to max_listed_imports jobs): their positions
+  // sorted by id, the first listed of equal ids first, searched in O(log n) per job.
+  const std::vector<WatchedImport>& last = entry.imports;
+  std::vector<std::size_t> by_id(last.size());
+  for (std::size_t i = 0; i < by_id.size(); ++i) by_id[i] = i;
+  sort_positions(by_id, [&last](std::size_t a, std::size_t b) {
+    int compared = last[a].import_id.compare(last[b].import_id);
+    return compared < 0 || (compared == 0 && a < b);
+  });
   for (WatchedImport& job : imports) {
-    auto found = known.find(job.import_id);
-    if (found == known.end()) {
+    auto found = std::lower_bound(by_id.begin(), by_id.end(), job.import_id,
+                                  [&last](std::size_t at, const std::string& id) { return last[at].import_id < id; });
+    if (found == by_id.end() || last[*found].import_id != job.import_id) {
       update.changed = true;
-    } else if (is_terminal_import_status(found->second) && found->second != job.status) {
-      job.status = std::string(found->second);  // a terminal import job never changes
-    } else if (found->second != job.status) {
+      continue;
+    }
+    const std::string& known = last[*found].status;
+    if (is_terminal_import_status(known) && known != job.status) {
+      job.status = known;  // a terminal import job never changes
+    } else if (known != job.status) {
       update.changed = true;
     }
   }

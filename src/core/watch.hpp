@@ -108,6 +108,8 @@ class WatchSchedule {
   bool done() const;
   /// Ms left before the deadline (may be negative).
   double remaining_ms(double now_ms) const { return options_.deadline_ms - (now_ms - start_ms_); }
+  /// How many datasets the schedule watches (positions 0…count()-1).
+  std::size_t count() const { return entries_.size(); }
   /// Reads in flight now.
   int in_flight() const { return in_flight_; }
   /// The last status read for dataset `index`, "" when none or none of its own (V4).

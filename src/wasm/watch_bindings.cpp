@@ -8,10 +8,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <memory>
 #include <string>
 
+#include "id_table.hpp"
 #include "watch.hpp"
 
 namespace prolific::wasm {
@@ -19,17 +19,15 @@ namespace {
 
 using emscripten::val;
 
-std::map<int, std::unique_ptr<WatchSchedule>>& schedules() {
-  static auto* map = new std::map<int, std::unique_ptr<WatchSchedule>>();
-  return *map;
+// The open schedules by handle (src/wasm/id_table.hpp); each knows its dataset count.
+IdTable<WatchSchedule>& schedules() {
+  static auto* table = new IdTable<WatchSchedule>();
+  return *table;
 }
 
 int next_handle = 0;
 
-WatchSchedule* find_schedule(int handle) {
-  auto it = schedules().find(handle);
-  return it == schedules().end() ? nullptr : it->second.get();
-}
+WatchSchedule* find_schedule(int handle) { return schedules().find(handle); }
 
 double number_or(const val& object, const char* name, double fallback) {
   val value = object[name];
@@ -55,19 +53,12 @@ val update_value(const WatchUpdate& update) {
   return out;
 }
 
-bool valid_index(WatchSchedule* schedule, std::size_t count_hint, double index) {
-  return schedule && std::isfinite(index) && index >= 0 && static_cast<std::size_t>(index) < count_hint;
-}
-
-std::map<int, std::size_t>& counts() {
-  static auto* map = new std::map<int, std::size_t>();
-  return *map;
-}
-
+// The schedule of `handle` when `index` is one of its positions, else null.
 WatchSchedule* checked(int handle, double index) {
   WatchSchedule* schedule = find_schedule(handle);
-  auto count = counts().find(handle);
-  if (count == counts().end() || !valid_index(schedule, count->second, index)) return nullptr;
+  if (!schedule || !std::isfinite(index) || index < 0 || static_cast<std::size_t>(index) >= schedule->count()) {
+    return nullptr;
+  }
   return schedule;
 }
 
@@ -140,8 +131,7 @@ val create_watch(val config) {
                                                   static_cast<std::uint64_t>(std::fabs(seed)));
   schedule->start(number_or(config, "nowMs", 0));
   int handle = next_handle = next_handle >= 2147483646 ? 1 : next_handle + 1;
-  schedules()[handle] = std::move(schedule);
-  counts()[handle] = static_cast<std::size_t>(count);
+  schedules().put(handle, std::move(schedule));
   out.set("handle", handle);
   return out;
 }
@@ -236,8 +226,7 @@ bool watch_done(int handle) {
 
 /// Frees a schedule; safe to call twice.
 void watch_close(int handle) {
-  schedules().erase(handle);
-  counts().erase(handle);
+  schedules().take(handle);
 }
 
 }  // namespace

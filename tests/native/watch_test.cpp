@@ -315,6 +315,52 @@ TEST(Watch, V4ImportJobReadTerminalStaysTerminal) {
   EXPECT_TRUE(done.terminal);
 }
 
+TEST(Watch, V4ImportJobsAreMatchedByIdWhateverTheirOrder) {
+  // 1,000 jobs listed again in reverse order: matched by id, so nothing changed; then one job's
+  // status moves, and a job read terminal keeps its status in a later listing in any position.
+  WatchSchedule schedule(1, options(), 3);
+  schedule.start(0);
+  take_all(schedule, 0);
+  schedule.on_status(0, std::nullopt, 0);
+  take_all(schedule, 0);
+  std::vector<WatchedImport> listed = jobs(1000, "processing");
+  listed[10].status = "failed";
+  schedule.on_dataset(0, listed, 0, 1);
+  double now = 1 + *schedule.next_wake_ms(1);
+  take_all(schedule, now);
+  std::vector<WatchedImport> reversed(listed.rbegin(), listed.rend());
+  WatchUpdate same = schedule.on_dataset(0, reversed, 0, now);
+  EXPECT_FALSE(same.changed);
+  now += *schedule.next_wake_ms(now);
+  take_all(schedule, now);
+  reversed[0].status = "complete";           // job 999 moves on
+  reversed[1000 - 1 - 10].status = "queued";  // job 10 was read failed: stays failed
+  WatchUpdate moved = schedule.on_dataset(0, reversed, 0, now);
+  EXPECT_TRUE(moved.changed);
+  EXPECT_EQ(schedule.imports(0)[0].status, "complete");
+  EXPECT_EQ(schedule.imports(0)[1000 - 1 - 10].import_id, listed[10].import_id);
+  EXPECT_EQ(schedule.imports(0)[1000 - 1 - 10].status, "failed");
+}
+
+TEST(Watch, V4ImportJobListedTwiceCountsAsFirstListed) {
+  // A listing that holds one import id twice: the next read is compared with the first of them.
+  auto status_after = [](std::vector<WatchedImport> first_read) {
+    WatchSchedule schedule(1, options(), 3);
+    schedule.start(0);
+    take_all(schedule, 0);
+    schedule.on_status(0, std::nullopt, 0);
+    take_all(schedule, 0);
+    schedule.on_dataset(0, std::move(first_read), 0, 1);
+    double now = 1 + *schedule.next_wake_ms(1);
+    take_all(schedule, now);
+    WatchUpdate next = schedule.on_dataset(0, {{"a", "processing"}}, 0, now);
+    EXPECT_TRUE(next.changed);  // one job fewer
+    return schedule.imports(0)[0].status;
+  };
+  EXPECT_EQ(status_after({{"b", "queued"}, {"a", "failed"}, {"a", "processing"}}), "failed");
+  EXPECT_EQ(status_after({{"b", "queued"}, {"a", "processing"}, {"a", "failed"}}), "processing");
+}
+
 TEST(Watch, V4DatasetWithoutImportsIsReadAgainLater) {
   WatchSchedule schedule(1, options(), 3);
   schedule.start(0);
