@@ -210,8 +210,8 @@ function render(r) {
     for (const b of s.size.budgets) {
       const stretch = b.stretch === undefined ? ''
         : `; stretch ${kb(b.stretch)} KB: ${b.stretchMet ? 'met' : 'not met'}`;
-      lines.push(`Budget, ${b.what}: ${kb(b.actual)} KB (wasm ${kb(b.parts.wasm)}, glue ${kb(b.parts.glue)}, JS ${
-        kb(b.parts.js)}) of ${kb(b.limit)} KB — ${b.met ? 'met' : `**not met** (${kb(b.actual - b.limit)} KB over)`}${stretch}.${
+      const glue = b.parts.glue === null ? 'JS with the glue inside' : `glue ${kb(b.parts.glue)}, JS`;
+      lines.push(`Budget, ${b.what}: ${kb(b.actual)} KB (wasm ${kb(b.parts.wasm)}, ${glue} ${kb(b.parts.js)}) of ${kb(b.limit)} KB — ${b.met ? 'met' : `**not met** (${kb(b.actual - b.limit)} KB over)`}${stretch}.${
         b.fixedParts === undefined ? '' : ` The fixed parts alone take ${kb(b.fixedParts)} KB of it, leaving ${
           kb(b.leftForPackage)} KB for the package's own code and JS, which use ${kb(b.actual - b.fixedParts)} KB.`}`);
     }

@@ -171,6 +171,19 @@ describe('V3: upload then /status', () => {
   });
 });
 
+describe('upload options', () => {
+  test('uploadTimeoutMs and onProgress of the wrong type are TypeErrors, in createClient too, before anything is sent', async () => {
+    for (const bad of [{ uploadTimeoutMs: -1 }, { uploadTimeoutMs: '5' }, { uploadTimeoutMs: Infinity }, { onProgress: 'log' }]) {
+      assert.throws(() => createClient({ ...options, ...bad }), TypeError, JSON.stringify(bad));
+      mock.reset();
+      await assert.rejects(uploadAndWait({ datasetId: 'd', filename: 'a.jsonl', data: '{}' }, { ...options, ...bad }), TypeError);
+      assert.equal(mock.requests.length, 0);
+    }
+    // The status functions take neither.
+    await assert.rejects(createClient(options).getDatasetStatus('status-READY', { uploadTimeoutMs: 1 }), TypeError);
+  });
+});
+
 describe('upload safety', () => {
   test('uploads never carry the token, whatever the options say', async () => {
     const dataset = await createDataset({ name: 'L', workspaceId: 'ws' }, options);

@@ -142,8 +142,10 @@ describe('the minified browser bundles', () => {
     assert.deepEqual(Object.keys(fullBundle).sort(), Object.keys(full).sort());
   });
 
-  test('each source map names only files of src/js/, and each of them exists', () => {
-    for (const bundle of ['index.js', 'status.js']) {
+  test('each source map names only files of src/js/ and its module\'s glue, and each of them exists', () => {
+    for (const [bundle, glue, wasm] of [
+      ['index.js', 'dist/prolific-dataset-status.mjs', '../prolific-dataset-status.wasm'],
+      ['status.js', 'dist/status/prolific-dataset-status.mjs', '../status/prolific-dataset-status.wasm']]) {
       const file = path.join(ROOT, 'dist/browser', bundle);
       assert.match(readFileSync(file, 'utf8'), new RegExp(`//# sourceMappingURL=${bundle}\\.map\\s*$`));
       const map = JSON.parse(readFileSync(`${file}.map`, 'utf8'));
@@ -152,11 +154,15 @@ describe('the minified browser bundles', () => {
       assert.ok(map.mappings.length > 0);
       for (const source of map.sources) {
         const resolved = path.resolve(path.dirname(file), map.sourceRoot ?? '', source);
-        assert.equal(path.dirname(resolved), path.join(ROOT, 'src/js'), source);
+        if (resolved !== path.join(ROOT, glue)) assert.equal(path.dirname(resolved), path.join(ROOT, 'src/js'), source);
         assert.ok(existsSync(resolved), source);
       }
-      // The name the bundle writes for ProlificApiError maps back to its line in src/js/errors.js.
+      // The glue is inside the bundle (scripts/bundle.mjs), its .wasm named from dist/browser/.
       const text = readFileSync(file, 'utf8');
+      assert.doesNotMatch(text, /prolific-dataset-status\.mjs/);
+      assert.ok(text.includes(`new URL("${wasm}",import.meta.url)`), bundle);
+      assert.ok(existsSync(path.resolve(path.dirname(file), wasm)), wasm);
+      // The name the bundle writes for ProlificApiError maps back to its line in src/js/errors.js.
       const offset = text.indexOf('"ProlificApiError"]');
       assert.notEqual(offset, -1);
       const before = text.slice(0, offset).split('\n');

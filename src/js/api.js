@@ -36,7 +36,6 @@ export const DEFAULTS = Object.freeze({
   maxIntervalMs: 30000,
   deadlineMs: 15 * 60 * 1000,
   concurrency: 6,
-  uploadTimeoutMs: 10 * 60 * 1000,
 });
 
 const LARGEST_OPERATION_ID = 2147483647;
@@ -47,7 +46,18 @@ export function describe(value) {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-function checkNumber(options, name, { min, integer = false, above = false, fallback = DEFAULTS[name] }) {
+/**
+ * One numeric option, or its fallback when it is undefined.
+ * @param {object} options the caller's options (own properties)
+ * @param {string} name the option's name
+ * @param {{ min: number, integer?: boolean, above?: boolean, fallback?: number }} rule the lowest
+ *   value (allowed unless `above`), whether it must be whole, and the value when it is undefined
+ *   (default: DEFAULTS[name])
+ * @returns {number | undefined}
+ * @throws {TypeError} for a non-number, NaN, an infinity, a value below the range or a fraction
+ *   where a whole number is wanted
+ */
+export function checkNumber(options, name, { min, integer = false, above = false, fallback = DEFAULTS[name] }) {
   const value = options[name];
   if (value === undefined) return fallback;
   const ok = typeof value === 'number' && Number.isFinite(value) && (above ? value > min : value >= min) &&
@@ -86,11 +96,8 @@ export function resolveOptions(options, allowedNames, environmentDefaults, { tim
   }
   const defaults = environmentDefaults();
   const token = options.token === undefined ? defaults.token : options.token;
-  if (token !== undefined && typeof token !== 'string') {
-    throw new TypeError(`token must be a string, not ${describe(token)}`);
-  }
   const baseUrl = options.baseUrl === undefined ? defaults.baseUrl : options.baseUrl;
-  if (typeof baseUrl !== 'string') throw new TypeError(`baseUrl must be a string, not ${describe(baseUrl)}`);
+  checkConnection(token, baseUrl);
   if (options.signal !== undefined && !isAbortSignal(options.signal)) {
     throw new TypeError(`signal must be an AbortSignal, not ${describe(options.signal)}`);
   }
@@ -108,12 +115,24 @@ export function resolveOptions(options, allowedNames, environmentDefaults, { tim
     onStatus: options.onStatus,
     onUpdate: options.onUpdate,
     concurrency: checkNumber(options, 'concurrency', { min: 1, integer: true }),
-    uploadTimeoutMs: checkNumber(options, 'uploadTimeoutMs', { min: 0 }),
-    onProgress: checkFunction(options, 'onProgress'),
   };
 }
 
-function checkFunction(options, name) {
+/**
+ * The JS types of a token and a base URL, as resolved from the options and the environment.
+ * @throws {TypeError} for a token that is neither a string nor undefined, or a non-string base URL
+ */
+function checkConnection(token, baseUrl) {
+  if (token !== undefined && typeof token !== 'string') throw new TypeError(`token must be a string, not ${describe(token)}`);
+  if (typeof baseUrl !== 'string') throw new TypeError(`baseUrl must be a string, not ${describe(baseUrl)}`);
+}
+
+/**
+ * One option that must be a function when given.
+ * @returns {Function | undefined} its value
+ * @throws {TypeError} for a value that is not a function
+ */
+export function checkFunction(options, name) {
   const value = options[name];
   if (value !== undefined && typeof value !== 'function') {
     throw new TypeError(`${name} must be a function, not ${describe(value)}`);
@@ -142,11 +161,26 @@ function untilAborted(promise, signal) {
   });
 }
 
-export function checkDatasetId(datasetId) {
-  if (typeof datasetId !== 'string' || datasetId === '') {
-    throw new TypeError(`datasetId must be a non-empty string, not ${
-      datasetId === '' ? 'an empty string' : describe(datasetId)}`);
+/**
+ * An argument that must be a non-empty string (a dataset id, an import id, a file name).
+ * @throws {TypeError} naming the argument, for anything else
+ */
+export function checkString(value, name) {
+  if (typeof value !== 'string' || value === '') {
+    throw new TypeError(`${name} must be a non-empty string, not ${value === '' ? 'an empty string' : describe(value)}`);
   }
+}
+
+export function checkDatasetId(datasetId) {
+  checkString(datasetId, 'datasetId');
+}
+
+/**
+ * The ids of a call over many datasets.
+ * @throws {TypeError} for a non-array
+ */
+function checkDatasetIds(datasetIds) {
+  if (!Array.isArray(datasetIds)) throw new TypeError(`datasetIds must be an array, not ${describe(datasetIds)}`);
 }
 
 function pick(object, names) {
@@ -369,7 +403,7 @@ export function createApi({ loadModule, environmentDefaults, createLifecycle }) 
    *   nothing is sent
    */
   async function getDatasetStatuses(datasetIds, options) {
-    if (!Array.isArray(datasetIds)) throw new TypeError(`datasetIds must be an array, not ${describe(datasetIds)}`);
+    checkDatasetIds(datasetIds);
     const settings = resolveOptions(options, MANY_OPTIONS, environmentDefaults);
     const { signal } = settings;
     signal?.throwIfAborted();
@@ -431,7 +465,7 @@ export function createApi({ loadModule, environmentDefaults, createLifecycle }) 
    * @throws {unknown} signal.reason when the signal aborts; no request follows
    */
   async function watchDatasets(datasetIds, options) {
-    if (!Array.isArray(datasetIds)) throw new TypeError(`datasetIds must be an array, not ${describe(datasetIds)}`);
+    checkDatasetIds(datasetIds);
     const settings = resolveOptions(options, WATCH_OPTIONS, environmentDefaults);
     settings.signal?.throwIfAborted();
     const ids = Array.from(datasetIds);
@@ -468,6 +502,7 @@ export function createApi({ loadModule, environmentDefaults, createLifecycle }) 
    */
   function createClient(options) {
     resolveOptions(options, clientOptions, environmentDefaults);
+    lifecycle?.checkClientOptions(options);
     const bound = { ...options };
     const merged = (names, perCall) => {
       if (perCall !== undefined && (typeof perCall !== 'object' || perCall === null)) return perCall;
@@ -485,9 +520,8 @@ export function createApi({ loadModule, environmentDefaults, createLifecycle }) 
       return () => {
         const defaults = environmentDefaults();
         const token = ownToken ? fixed.token : defaults.token;
-        if (token !== undefined && typeof token !== 'string') throw new TypeError(`token must be a string, not ${describe(token)}`);
         const baseUrl = ownBaseUrl ? fixed.baseUrl : defaults.baseUrl;
-        if (typeof baseUrl !== 'string') throw new TypeError(`baseUrl must be a string, not ${describe(baseUrl)}`);
+        checkConnection(token, baseUrl);
         return { ...fixed, token, baseUrl };
       };
     };

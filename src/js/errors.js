@@ -5,16 +5,11 @@
  * @module
  */
 
-/** Base class of every error raised by this library. `name` is the class name. */
-export class ProlificError extends Error {
-  /**
-   * @param {string} message readable, one line
-   * @param {{ cause?: unknown }} [options] standard Error options
-   */
-  constructor(message, options) {
-    super(message, options);
-  }
-}
+/**
+ * Base class of every error raised by this library. `name` is the class name. Its constructor is
+ * Error's: `new ProlificError(message, { cause })`, the message readable and on one line.
+ */
+export class ProlificError extends Error {}
 
 /**
  * The Prolific API answered with a status outside 2xx. Fields come from Prolific's error body
@@ -44,16 +39,12 @@ export class ProlificApiError extends ProlificError {
   }
 }
 
-/** No HTTP answer: connection refused or reset, DNS failure, CORS refusal, too many or refused redirects. */
-export class NetworkError extends ProlificError {
-  /**
-   * @param {string} message
-   * @param {{ cause?: unknown }} [options] `cause`: what the runtime reported, where known
-   */
-  constructor(message, options) {
-    super(message, options);
-  }
-}
+/**
+ * No HTTP answer: connection refused or reset, DNS failure, CORS refusal, too many or refused
+ * redirects. Constructed as Error is: `new NetworkError(message, { cause })`, `cause` being what
+ * the runtime reported, where known.
+ */
+export class NetworkError extends ProlificError {}
 
 /** An HTTP attempt (`timeoutMs`) or a whole wait (`deadlineMs`) ran past its limit. */
 export class TimeoutError extends ProlificError {

@@ -20,6 +20,15 @@ const DONE = 4;
 
 /** The XMLHttpRequest the module gets in runtimes without one. */
 export class FetchXMLHttpRequest {
+  #method;
+  #url;
+  /** The request headers: `{ name, lower, value }`, in the order set. */
+  #headers = [];
+  /** The response's Headers once they are known. */
+  #responseHeaders = null;
+  /** The AbortController of the request in flight; null when none runs (no handler runs then). */
+  #controller = null;
+
   constructor() {
     this.readyState = 0;
     this.status = 0;
@@ -32,9 +41,6 @@ export class FetchXMLHttpRequest {
     /** Why the request failed without an HTTP answer: `{ code, message }`, or null. */
     this.errorCause = null;
     this.onload = this.onerror = this.ontimeout = this.onprogress = this.onreadystatechange = this.onabort = null;
-    this._headers = [];
-    this._responseHeaders = null;
-    this._controller = null;
   }
 
   /**
@@ -42,59 +48,59 @@ export class FetchXMLHttpRequest {
    * @param {string} url absolute http(s) URL
    */
   open(method, url) {
-    this._method = String(method).toUpperCase();
-    this._url = new URL(String(url));
-    this._headers = [];
-    this._setState(1);
+    this.#method = String(method).toUpperCase();
+    this.#url = new URL(String(url));
+    this.#headers = [];
+    this.#setState(1);
   }
 
   /** Adds a request header (values for the same name are kept in order). */
   setRequestHeader(name, value) {
-    this._headers.push({ name: String(name), lower: String(name).toLowerCase(), value: String(value) });
+    this.#headers.push({ name: String(name), lower: String(name).toLowerCase(), value: String(value) });
   }
 
   overrideMimeType() {}
 
   /** The response headers as "name: value\r\n" lines (names in lower case), or "" before them. */
   getAllResponseHeaders() {
-    if (!this._responseHeaders) return '';
+    if (!this.#responseHeaders) return '';
     let text = '';
-    this._responseHeaders.forEach((value, name) => { text += `${name}: ${value}\r\n`; });
+    this.#responseHeaders.forEach((value, name) => { text += `${name}: ${value}\r\n`; });
     return text;
   }
 
   /** One response header, or null. */
   getResponseHeader(name) {
-    return this._responseHeaders ? this._responseHeaders.get(name) : null;
+    return this.#responseHeaders ? this.#responseHeaders.get(name) : null;
   }
 
   /** Stops the request; no handler runs afterwards. */
   abort() {
-    const controller = this._controller;
-    this._controller = null;
+    const controller = this.#controller;
+    this.#controller = null;
     controller?.abort();
   }
 
   /** @param {ArrayBufferView | ArrayBuffer | string | null} [body] */
   send(body = null) {
     const controller = new AbortController();
-    this._controller = controller;
-    this._run(controller, body).catch((error) => {
-      if (this._controller !== controller) return;
-      this._fail(error);
+    this.#controller = controller;
+    this.#run(controller, body).catch((error) => {
+      if (this.#controller !== controller) return;
+      this.#fail(error);
     });
   }
 
-  async _run(controller, body) {
-    const secrets = secretsOf(this._headers, this._url);
-    const original = this._url;
+  async #run(controller, body) {
+    const secrets = secretsOf(this.#headers, this.#url);
+    const original = this.#url;
     let url = original;
-    let method = this._method;
+    let method = this.#method;
     let dropCredentials = false;
     let response;
     for (let redirects = 0; ; redirects++) {
       const headers = new Headers();
-      for (const { lower, name, value } of this._headers) {
+      for (const { lower, name, value } of this.#headers) {
         if (!(dropCredentials && CREDENTIAL_HEADERS.has(lower))) headers.append(name, value);
       }
       const init = { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : body,
@@ -106,12 +112,12 @@ export class FetchXMLHttpRequest {
           response = await fetch(url.href, { ...init, redirect: 'follow' });
         }
       } catch (error) {
-        if (this._controller !== controller) return;
+        if (this.#controller !== controller) return;
         this.errorCause = toErrorCause(error?.cause ?? error, secrets);
-        this._finishWithError();
+        this.#finishWithError();
         return;
       }
-      if (this._controller !== controller) return;
+      if (this.#controller !== controller) return;
       const location = response.headers.get('location');
       if (!REDIRECT_STATUSES.has(response.status) || location === null) break;
       const plan = planRedirect({
@@ -120,7 +126,7 @@ export class FetchXMLHttpRequest {
       await response.body?.cancel().catch(() => {});
       if (!plan.ok) {
         this.errorCause = { code: plan.code, message: plan.message };
-        this._finishWithError();
+        this.#finishWithError();
         return;
       }
       url = plan.url;
@@ -130,8 +136,8 @@ export class FetchXMLHttpRequest {
     this.status = response.status;
     this.statusText = response.statusText;
     this.responseURL = response.url ? withoutFragment(new URL(response.url)) : withoutFragment(url);
-    this._responseHeaders = response.headers;
-    this._setState(2);
+    this.#responseHeaders = response.headers;
+    this.#setState(2);
     const total = Number(response.headers.get('content-length')) || 0;
     const chunks = [];
     let loaded = 0;
@@ -139,38 +145,38 @@ export class FetchXMLHttpRequest {
       const reader = response.body.getReader();
       for (;;) {
         const { done, value } = await reader.read();
-        if (this._controller !== controller) { reader.cancel().catch(() => {}); return; }
+        if (this.#controller !== controller) { reader.cancel().catch(() => {}); return; }
         if (done) break;
         chunks.push(value);
         loaded += value.byteLength;
-        this._setState(3);
+        this.#setState(3);
         this.onprogress?.({ type: 'progress', target: this, loaded, total, lengthComputable: total !== 0 });
-        if (this._controller !== controller) { reader.cancel().catch(() => {}); return; }
+        if (this.#controller !== controller) { reader.cancel().catch(() => {}); return; }
       }
     }
     const bytes = new Uint8Array(loaded);
     let offset = 0;
     for (const chunk of chunks) { bytes.set(chunk, offset); offset += chunk.byteLength; }
-    this._controller = null;
+    this.#controller = null;
     this.response = bytes.buffer;
-    this._setState(DONE);
+    this.#setState(DONE);
     this.onload?.({ type: 'load', target: this, loaded, total: loaded, lengthComputable: true });
   }
 
-  _fail(error) {
-    this.errorCause = toErrorCause(error?.cause ?? error, secretsOf(this._headers, this._url));
-    this._finishWithError();
+  #fail(error) {
+    this.errorCause = toErrorCause(error?.cause ?? error, secretsOf(this.#headers, this.#url));
+    this.#finishWithError();
   }
 
-  _finishWithError() {
-    this._controller = null;
+  #finishWithError() {
+    this.#controller = null;
     this.status = 0;
     this.response = null;
-    this._setState(DONE);
+    this.#setState(DONE);
     this.onerror?.({ type: 'error', target: this });
   }
 
-  _setState(state) {
+  #setState(state) {
     this.readyState = state;
     this.onreadystatechange?.({ type: 'readystatechange', target: this });
   }

@@ -6,7 +6,7 @@
  * @module
  */
 import {
-  READ_OPTIONS, WAIT_OPTIONS, DEFAULTS, describe, resolveOptions, parseJson, checkDatasetId,
+  READ_OPTIONS, WAIT_OPTIONS, describe, resolveOptions, parseJson, checkDatasetId, checkString, checkNumber, checkFunction,
 } from './api.js';
 
 /** Options of uploadDatasetFile. */
@@ -14,16 +14,27 @@ const UPLOAD_OPTIONS = ['timeoutMs', 'maxRetries', 'signal'];
 /** Options of uploadAndWait. */
 const UPLOAD_AND_WAIT_OPTIONS = [...WAIT_OPTIONS, 'uploadTimeoutMs', 'onProgress'];
 
+/** Default limit of one upload's HTTP attempt, in ms (10 minutes). */
+const UPLOAD_TIMEOUT_MS = 10 * 60 * 1000;
+
 /** Largest file uploadDatasetFile sends, in bytes (256 MiB); it passes through the WebAssembly heap. */
 export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
 
 /** Bytes of uploads in flight at once, at most; further uploads wait for room (the heap is bounded). */
 const UPLOAD_BUDGET_BYTES = 2 * MAX_UPLOAD_BYTES;
 
-function checkString(value, name) {
-  if (typeof value !== 'string' || value === '') {
-    throw new TypeError(`${name} must be a non-empty string, not ${value === '' ? 'an empty string' : describe(value)}`);
-  }
+/**
+ * The options only the lifecycle calls take, of options resolveOptions has accepted.
+ * @param {object} [options]
+ * @returns {{ uploadTimeoutMs: number, onProgress: Function | undefined }}
+ * @throws {TypeError} for a negative or non-finite uploadTimeoutMs, or an onProgress that is not a function
+ */
+function resolveUploadOptions(options) {
+  const own = Object.assign(Object.create(null), options);
+  return {
+    uploadTimeoutMs: checkNumber(own, 'uploadTimeoutMs', { min: 0, fallback: UPLOAD_TIMEOUT_MS }),
+    onProgress: checkFunction(own, 'onProgress'),
+  };
 }
 
 /**
@@ -56,8 +67,9 @@ async function uploadBytes(data) {
  * @param {Function} parts.runOperation runs one operation of the module (api.js)
  * @param {Function} parts.environmentDefaults defaults read at each call
  * @param {Function} parts.waitForDataset the public waitForDataset, for uploadAndWait on V3
- * @returns {{ functions: object, clientOptions: string[], clientMethods: (merged: Function) => object }}
- *   the public functions, the option names createClient accepts for them, and their bound forms
+ * @returns {{ functions: object, clientOptions: string[], checkClientOptions: (options: object) => object,
+ *   clientMethods: (merged: Function) => object }} the public functions, the option names
+ *   createClient accepts for them, the check of the values only they take, and their bound forms
  */
 export function createLifecycle({ runOperation, environmentDefaults, waitForDataset }) {
   // Uploads pass through the WebAssembly heap, which cannot grow past 2 GiB: at most
@@ -180,7 +192,7 @@ export function createLifecycle({ runOperation, environmentDefaults, waitForData
    * @throws {ProlificApiError} the storage host refused the file (its status and body)
    */
   async function uploadDatasetFile(uploadUrlResult, data, options) {
-    const settings = resolveOptions(options, UPLOAD_OPTIONS, () => ({ baseUrl: '' }), { timeoutMs: DEFAULTS.uploadTimeoutMs });
+    const settings = resolveOptions(options, UPLOAD_OPTIONS, () => ({ baseUrl: '' }), { timeoutMs: UPLOAD_TIMEOUT_MS });
     if (typeof uploadUrlResult !== 'object' || uploadUrlResult === null) {
       throw new TypeError(`uploadUrlResult must be the object getUploadUrl returned, not ${describe(uploadUrlResult)}`);
     }
@@ -257,7 +269,8 @@ export function createLifecycle({ runOperation, environmentDefaults, waitForData
    * @returns {Promise<object>} the import job (V4) or { datasetId, status: 'READY' } (V3)
    */
   async function uploadAndWait(upload, options) {
-    const settings = resolveOptions(options, UPLOAD_AND_WAIT_OPTIONS, environmentDefaults);
+    const settings = { ...resolveOptions(options, UPLOAD_AND_WAIT_OPTIONS, environmentDefaults),
+      ...resolveUploadOptions(options) };
     if (typeof upload !== 'object' || upload === null) throw new TypeError(`upload must be an object, not ${describe(upload)}`);
     const { datasetId, filename, data } = upload;
     checkDatasetId(datasetId);
@@ -280,6 +293,7 @@ export function createLifecycle({ runOperation, environmentDefaults, waitForData
   return {
     functions: { createDataset, getDataset, getUploadUrl, uploadDatasetFile, getImportStatus, waitForImport, uploadAndWait },
     clientOptions: UPLOAD_AND_WAIT_OPTIONS,
+    checkClientOptions: resolveUploadOptions,
     clientMethods: (merged) => ({
       createDataset: (dataset, perCall) => createDataset(dataset, merged(READ_OPTIONS, perCall)),
       getDataset: (datasetId, perCall) => getDataset(datasetId, merged(READ_OPTIONS, perCall)),
