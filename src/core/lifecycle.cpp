@@ -377,6 +377,40 @@ JsonValue read_import_fields(const JsonValue& value, const std::string& status, 
   return out;
 }
 
+Result<Answer> json_answer(Result<std::string> json) {
+  if (!json.ok()) return json.error();
+  return Answer{"", false, std::move(json.value())};
+}
+
 }  // namespace
+
+const OperationRules dataset_rules{
+    RequestKind::dataset, [](int http_status, std::string_view body, std::string_view token, std::string_view) {
+      return json_answer(parse_dataset(http_status, body, token));
+    }};
+
+const OperationRules import_status_rules{
+    RequestKind::import_status,
+    [](int http_status, std::string_view body, std::string_view token, std::string_view) -> Result<Answer> {
+      Result<ImportStatus> job = parse_import_status(http_status, body, token);
+      if (!job.ok()) return job.error();
+      return Answer{std::move(job.value().status), false, std::move(job.value().json)};
+    }};
+
+const OperationRules create_dataset_rules{
+    RequestKind::create_dataset, [](int http_status, std::string_view body, std::string_view token, std::string_view) {
+      return json_answer(parse_created_dataset(http_status, body, token));
+    }};
+
+const OperationRules upload_url_rules{
+    RequestKind::upload_url,
+    [](int http_status, std::string_view body, std::string_view token, std::string_view filename) {
+      return json_answer(parse_upload_url(http_status, body, token, filename));
+    }};
+
+const OperationRules upload_rules{
+    RequestKind::upload, [](int http_status, std::string_view, std::string_view, std::string_view) -> Result<Answer> {
+      return Answer{"", false, "{\"httpStatus\":" + std::to_string(http_status) + "}"};
+    }};
 
 }  // namespace prolific

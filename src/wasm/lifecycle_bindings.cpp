@@ -1,6 +1,6 @@
-// The embind face of the dataset lifecycle calls that write (create a dataset, ask for an upload
-// URL, upload a file): their kinds of startOperation. Linked into the full module only; the
-// status-only module (reads, waits, watches) leaves them out.
+// The embind face of the dataset lifecycle calls (read an import job, create a dataset, ask for an
+// upload URL, upload a file): their kinds of startOperation. Linked into the full module only; the
+// status-only module (reads, waits, watches) leaves them, and their parsers, out.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
@@ -29,12 +29,20 @@ std::optional<std::string> read_bytes(const val& value) {
 }
 
 const OperationKind lifecycle_kinds[] = {
+    {"importStatus", true, true,
+     [](const OperationInput& in) {
+       std::string dataset_id = in.dataset_id();
+       std::string import_id = required_string(in.request, "importId");
+       std::string subject = "import " + quote_dataset_id(import_id) + " of " + dataset_subject(dataset_id);
+       return wrap(import_status_rules, build_import_status_request(dataset_id, import_id, in.options), dataset_id,
+                   std::move(subject), in.options, in.wait, in.seed);
+     }},
     {"createDataset", false, true,
      [](const OperationInput& in) {
        CreateDatasetInput input{required_string(in.request, "name"), required_string(in.request, "workspaceId"),
                                 optional_string(in.request, "schemaJson")};
        std::string subject = "new dataset " + quote_dataset_id(input.name);
-       return wrap(RequestKind::create_dataset, build_create_dataset_request(input, in.options), "",
+       return wrap(create_dataset_rules, build_create_dataset_request(input, in.options), "",
                    std::move(subject), in.options, in.wait, in.seed);
      }},
     {"uploadUrl", true, true,
@@ -42,7 +50,7 @@ const OperationKind lifecycle_kinds[] = {
        std::string dataset_id = in.dataset_id();
        std::string filename = required_string(in.request, "filename");
        std::string subject = "upload URL of " + quote_dataset_id(filename) + " for " + dataset_subject(dataset_id);
-       return wrap(RequestKind::upload_url, build_upload_url_request(dataset_id, filename, in.options), dataset_id,
+       return wrap(upload_url_rules, build_upload_url_request(dataset_id, filename, in.options), dataset_id,
                    std::move(subject), in.options, in.wait, in.seed, filename);
      }},
     {"upload", false, false,
@@ -57,7 +65,7 @@ const OperationKind lifecycle_kinds[] = {
        if (built.ok()) built.value().body = std::move(*body);
        std::string dataset_id = in.dataset_id();
        std::string subject = dataset_id.empty() ? std::string("upload") : "upload for " + dataset_subject(dataset_id);
-       return wrap(RequestKind::upload, std::move(built), dataset_id, std::move(subject), in.options, in.wait, in.seed);
+       return wrap(upload_rules, std::move(built), dataset_id, std::move(subject), in.options, in.wait, in.seed);
      }},
 };
 
