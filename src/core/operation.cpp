@@ -39,7 +39,8 @@ const OperationRules dataset_status_rules{
       if (!status.ok()) return status.error();
       if (!status.value()) return Answer{"", true, ""};
       return Answer{std::move(*status.value()), false, ""};
-    }};
+    },
+    nullptr};
 
 Result<StatusOperation> StatusOperation::create(std::string dataset_id, const ClientOptions& options,
                                                 std::optional<WaitOptions> wait, std::uint64_t seed) {
@@ -167,11 +168,7 @@ Error StatusOperation::error_from(const TransportResult& result) const {
   std::optional<double> retry_after_ms;
   if (retry_after) retry_after_ms = parse_retry_after(*retry_after, result.wall_clock_ms);
   Error error = parse_error_response(result.http_status, result.body, retry_after_ms, token_, subject_);
-  if (rules_->kind == RequestKind::upload) {
-    // The presigned URL belongs to the storage host, not to the Prolific API.
-    const std::string api = "The Prolific API answered";
-    if (error.message.rfind(api, 0) == 0) error.message.replace(0, api.size(), "The storage host answered");
-  }
+  if (rules_->adjust_api_error) rules_->adjust_api_error(&error);
   return error;
 }
 

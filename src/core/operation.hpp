@@ -65,14 +65,17 @@ struct Answer {
 /// One kind of request as StatusOperation runs it: its kind (what is retried, what a wait ends
 /// at, the wording of messages) and the core function that reads its 2xx answers. Each kind has
 /// one constant, next to its parser (dataset_status_rules here, the others in lifecycle.hpp); the
-/// code that starts a kind names its constant, so a program links the parsers of the kinds it
-/// starts only.
+/// code that starts a kind names its constant, so a program links the parsers (and the other
+/// rules of this struct) of the kinds it starts only.
 struct OperationRules {
   RequestKind kind;
   /// Reads a 2xx answer. `filename` is the file an upload URL is for ("" for other kinds).
   /// Errors (invalid_response): see the kind's parser.
   Result<Answer> (*read_answer)(int http_status, std::string_view body, std::string_view token,
                                 std::string_view filename);
+  /// Rewrites the api Error of a non-2xx answer (upload: it names the storage host instead of the
+  /// Prolific API), or nullptr.
+  void (*adjust_api_error)(Error* error);
 };
 
 /// GET .../datasets/{id}/status, read by parse_status_body.
