@@ -536,14 +536,6 @@ val heap_stats() {
   return stats;
 }
 
-/// Replaces `token` by "[REDACTED]" in `text`, which may be JSON source or plain text: raw in any
-/// letter case, and with any of its characters as a JSON escape (see prolific::redact,
-/// TokenSpelling::json_source). For servers that forward API answers, such as the dev server, so
-/// they redact exactly as the library does.
-std::string redact_text(std::string text, std::string token) {
-  return redact(std::move(text), token, TokenSpelling::json_source);
-}
-
 EMSCRIPTEN_BINDINGS(prolific_dataset_status) {
   set_fetch_listener(on_fetch_result);
   emscripten::function("getDatasetStatus", &get_dataset_status);
@@ -551,7 +543,6 @@ EMSCRIPTEN_BINDINGS(prolific_dataset_status) {
   emscripten::function("readDatasetStatus", &read_dataset_status);
   emscripten::function("abortOperation", &abort_operation);
   emscripten::function("heapStats", &heap_stats);
-  emscripten::function("redact", &redact_text);
 }
 
 }  // namespace prolific::wasm

@@ -1,11 +1,13 @@
 // The embind face of the dataset lifecycle calls (read an import job, create a dataset, ask for an
-// upload URL, upload a file): their kinds of startOperation. Linked into the full module only; the
-// status-only module (reads, waits, watches) leaves them, and their parsers, out.
+// upload URL, upload a file): their kinds of startOperation; and the redact export for servers.
+// Linked into the full module only; the status-only module (reads, waits, watches) leaves them,
+// and their parsers, out.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "lifecycle.hpp"
 #include "operation_kinds.hpp"
@@ -69,10 +71,19 @@ const OperationKind lifecycle_kinds[] = {
      }},
 };
 
+/// Replaces `token` by "[REDACTED]" in `text`, which may be JSON source or plain text: raw in any
+/// letter case, and with any of its characters as a JSON escape (see prolific::redact,
+/// TokenSpelling::json_source). For servers that forward API answers, such as the dashboard
+/// server (src/server/proxy.js, over the full module), so they redact exactly as the library does.
+std::string redact_text(std::string text, std::string token) {
+  return redact(std::move(text), token, TokenSpelling::json_source);
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(prolific_lifecycle) {
   add_operation_kinds(lifecycle_kinds, sizeof lifecycle_kinds / sizeof lifecycle_kinds[0]);
+  emscripten::function("redact", &redact_text);
 }
 
 }  // namespace prolific::wasm
