@@ -57,6 +57,9 @@ for (const [label, entry] of variants) {
         workspaceId: 'y' });
       assert.deepEqual([answer.ok, answer.error.kind, answer.error.message], [false, 'invalid_argument',
         'unknown request kind']);
+      const importJob = await module.startOperation({ operationId: 97, kind: 'importStatus', ...options,
+        datasetId: 'v4-ready', importId: 'x' });
+      assert.deepEqual([importJob.ok, importJob.error.message], [false, 'unknown request kind']);
       const full = await module.startOperation({ operationId: 98, kind: 'datasetStatus', datasetId: 'status-READY',
         ...options });
       assert.deepEqual([full.ok, full.status], [true, 'READY']);

@@ -377,6 +377,50 @@ JsonValue read_import_fields(const JsonValue& value, const std::string& status, 
   return out;
 }
 
+Result<Answer> json_answer(Result<std::string> json) {
+  if (!json.ok()) return json.error();
+  return Answer{"", false, std::move(json.value())};
+}
+
 }  // namespace
+
+const OperationRules dataset_rules{
+    RequestKind::dataset, [](int http_status, std::string_view body, std::string_view token, std::string_view) {
+      return json_answer(parse_dataset(http_status, body, token));
+    },
+    nullptr};
+
+const OperationRules import_status_rules{
+    RequestKind::import_status,
+    [](int http_status, std::string_view body, std::string_view token, std::string_view) -> Result<Answer> {
+      Result<ImportStatus> job = parse_import_status(http_status, body, token);
+      if (!job.ok()) return job.error();
+      return Answer{std::move(job.value().status), false, std::move(job.value().json)};
+    },
+    nullptr};
+
+const OperationRules create_dataset_rules{
+    RequestKind::create_dataset, [](int http_status, std::string_view body, std::string_view token, std::string_view) {
+      return json_answer(parse_created_dataset(http_status, body, token));
+    },
+    nullptr};
+
+const OperationRules upload_url_rules{
+    RequestKind::upload_url,
+    [](int http_status, std::string_view body, std::string_view token, std::string_view filename) {
+      return json_answer(parse_upload_url(http_status, body, token, filename));
+    },
+    nullptr};
+
+const OperationRules upload_rules{
+    RequestKind::upload,
+    [](int http_status, std::string_view, std::string_view, std::string_view) -> Result<Answer> {
+      return Answer{"", false, "{\"httpStatus\":" + std::to_string(http_status) + "}"};
+    },
+    [](Error* error) {
+      // The presigned URL belongs to the storage host, not to the Prolific API.
+      const std::string api = "The Prolific API answered";
+      if (error->message.rfind(api, 0) == 0) error->message.replace(0, api.size(), "The storage host answered");
+    }};
 
 }  // namespace prolific

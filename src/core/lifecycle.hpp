@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "operation.hpp"
 #include "request.hpp"
 #include "result.hpp"
 
@@ -100,5 +101,13 @@ struct ImportStatus {
   std::string json;
 };
 Result<ImportStatus> parse_import_status(int http_status, std::string_view body, std::string_view token);
+
+/// The lifecycle kinds of request as StatusOperation runs them (OperationRules), each read by its
+/// parser above.
+extern const OperationRules dataset_rules;         ///< GET a dataset: parse_dataset
+extern const OperationRules import_status_rules;   ///< GET an import job: parse_import_status
+extern const OperationRules create_dataset_rules;  ///< POST a dataset: parse_created_dataset
+extern const OperationRules upload_url_rules;      ///< GET an upload URL: parse_upload_url
+extern const OperationRules upload_rules;          ///< PUT a file: `{"httpStatus": n}`, any body
 
 }  // namespace prolific

@@ -32,6 +32,16 @@ bool is_idempotent(RequestKind kind) {
   return kind == RequestKind::dataset_status || kind == RequestKind::import_status || kind == RequestKind::dataset;
 }
 
+const OperationRules dataset_status_rules{
+    RequestKind::dataset_status,
+    [](int http_status, std::string_view body, std::string_view token, std::string_view) -> Result<Answer> {
+      Result<std::optional<std::string>> status = parse_status_body(http_status, body, token);
+      if (!status.ok()) return status.error();
+      if (!status.value()) return Answer{"", true, ""};
+      return Answer{std::move(*status.value()), false, ""};
+    },
+    nullptr};
+
 Result<StatusOperation> StatusOperation::create(std::string dataset_id, const ClientOptions& options,
                                                 std::optional<WaitOptions> wait, std::uint64_t seed) {
   Result<HttpRequest> request = build_status_request(dataset_id, options);
@@ -40,23 +50,23 @@ Result<StatusOperation> StatusOperation::create(std::string dataset_id, const Cl
     if (auto error = validate_wait_options(*wait)) return *error;
   }
   std::string subject = "dataset " + quote_dataset_id(dataset_id);
-  return for_request(RequestKind::dataset_status, std::move(request.value()), std::move(dataset_id),
+  return for_request(dataset_status_rules, std::move(request.value()), std::move(dataset_id),
                      std::move(subject), options.token.value_or(""), options.max_retries, wait, seed);
 }
 
-StatusOperation StatusOperation::for_request(RequestKind kind, HttpRequest request, std::string dataset_id,
+StatusOperation StatusOperation::for_request(const OperationRules& rules, HttpRequest request, std::string dataset_id,
                                              std::string subject, std::string token, int max_retries,
                                              std::optional<WaitOptions> wait, std::uint64_t seed,
                                              std::string filename) {
   StatusOperation operation;
   operation.filename_ = std::move(filename);
-  operation.kind_ = kind;
+  operation.rules_ = &rules;
   operation.dataset_id_ = std::move(dataset_id);
   operation.subject_ = std::move(subject);
   operation.token_ = std::move(token);
   operation.request_ = std::move(request);
   operation.max_retries_ = max_retries;
-  if (kind == RequestKind::dataset_status || kind == RequestKind::import_status) operation.wait_ = wait;
+  if (rules.kind == RequestKind::dataset_status || rules.kind == RequestKind::import_status) operation.wait_ = wait;
   operation.random_state_ = seed ? seed : 0x9e3779b97f4a7c15ULL;
   return operation;
 }
@@ -116,7 +126,7 @@ Action StatusOperation::finish_status(std::string status, std::string json) {
 }
 
 Action StatusOperation::deadline_passed() {
-  const char* terminal = kind_ == RequestKind::import_status ? "complete, partial, failed or pending_schema"
+  const char* terminal = rules_->kind == RequestKind::import_status ? "complete, partial, failed or pending_schema"
                                                              : "READY or ERROR";
   Error error = make_error(ErrorKind::timeout,
                            "The " + subject_ + " was not " + terminal + " within " + format_ms(wait_->deadline_ms) +
@@ -158,11 +168,7 @@ Error StatusOperation::error_from(const TransportResult& result) const {
   std::optional<double> retry_after_ms;
   if (retry_after) retry_after_ms = parse_retry_after(*retry_after, result.wall_clock_ms);
   Error error = parse_error_response(result.http_status, result.body, retry_after_ms, token_, subject_);
-  if (kind_ == RequestKind::upload) {
-    // The presigned URL belongs to the storage host, not to the Prolific API.
-    const std::string api = "The Prolific API answered";
-    if (error.message.rfind(api, 0) == 0) error.message.replace(0, api.size(), "The storage host answered");
-  }
+  if (rules_->adjust_api_error) rules_->adjust_api_error(&error);
   return error;
 }
 
@@ -180,45 +186,18 @@ Action StatusOperation::on_transport_result(const TransportResult& result, doubl
   if (result.kind != TransportResult::Kind::response || result.http_status < 200 || result.http_status >= 300) {
     return after_failure(error_from(result), now_ms);
   }
-  auto invalid = [&](Error error) {
+  Result<Answer> answer = rules_->read_answer(result.http_status, result.body, token_, filename_);
+  if (!answer.ok()) {
+    Error error = answer.error();
     error.message += " (" + subject_ + ")";
     return finish(std::move(error));
-  };
-  switch (kind_) {
-    case RequestKind::dataset_status: {
-      Result<std::optional<std::string>> status = parse_status_body(result.http_status, result.body, token_);
-      if (!status.ok()) return invalid(status.error());
-      if (!status.value()) return after_null_status(now_ms);
-      return after_read(std::move(*status.value()), "", now_ms);
-    }
-    case RequestKind::import_status: {
-      Result<ImportStatus> job = parse_import_status(result.http_status, result.body, token_);
-      if (!job.ok()) return invalid(job.error());
-      return after_read(std::move(job.value().status), std::move(job.value().json), now_ms);
-    }
-    case RequestKind::dataset: {
-      Result<std::string> dataset = parse_dataset(result.http_status, result.body, token_);
-      if (!dataset.ok()) return invalid(dataset.error());
-      return finish_status("", std::move(dataset.value()));
-    }
-    case RequestKind::create_dataset: {
-      Result<std::string> created = parse_created_dataset(result.http_status, result.body, token_);
-      if (!created.ok()) return invalid(created.error());
-      return finish_status("", std::move(created.value()));
-    }
-    case RequestKind::upload_url: {
-      Result<std::string> upload_url = parse_upload_url(result.http_status, result.body, token_, filename_);
-      if (!upload_url.ok()) return invalid(upload_url.error());
-      return finish_status("", std::move(upload_url.value()));
-    }
-    case RequestKind::upload:
-      return finish_status("", "{\"httpStatus\":" + std::to_string(result.http_status) + "}");
   }
-  return finish_status("", "");
+  if (answer.value().status_null) return after_null_status(now_ms);
+  return after_read(std::move(answer.value().status), std::move(answer.value().json), now_ms);
 }
 
 bool StatusOperation::should_retry(const Error& error) const {
-  if (is_idempotent(kind_)) return is_retryable(error);
+  if (is_idempotent(rules_->kind)) return is_retryable(error);
   if (error.kind != ErrorKind::api) return false;
   return error.http_status == 429 || (error.http_status == 503 && error.retry_after_ms.has_value());
 }
@@ -250,7 +229,7 @@ Action StatusOperation::after_read(std::string status, std::string json, double 
   last_status_ = status;
   StatusReport report{status, json, reads_, now_ms - start_ms_};
   Action action;
-  bool import_job = kind_ == RequestKind::import_status;
+  bool import_job = rules_->kind == RequestKind::import_status;
   if ((import_job && is_terminal_import_status(status)) || (!import_job && status == "READY")) {
     action = finish_status(status, std::move(json));
   } else if (!import_job && status == "ERROR") {

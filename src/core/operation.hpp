@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "request.hpp"
 #include "result.hpp"
@@ -54,6 +55,32 @@ enum class RequestKind {
 /// upload) are retried only when the server asks for it: 429, or 503 with a Retry-After.
 bool is_idempotent(RequestKind kind);
 
+/// What a 2xx answer of one kind of request reads into.
+struct Answer {
+  std::string status;        ///< dataset_status, import_status: the status read; others ""
+  bool status_null = false;  ///< dataset_status: the API sent no status (null or absent)
+  std::string json;          ///< all but dataset_status: the result as JSON text
+};
+
+/// One kind of request as StatusOperation runs it: its kind (what is retried, what a wait ends
+/// at, the wording of messages) and the core function that reads its 2xx answers. Each kind has
+/// one constant, next to its parser (dataset_status_rules here, the others in lifecycle.hpp); the
+/// code that starts a kind names its constant, so a program links the parsers (and the other
+/// rules of this struct) of the kinds it starts only.
+struct OperationRules {
+  RequestKind kind;
+  /// Reads a 2xx answer. `filename` is the file an upload URL is for ("" for other kinds).
+  /// Errors (invalid_response): see the kind's parser.
+  Result<Answer> (*read_answer)(int http_status, std::string_view body, std::string_view token,
+                                std::string_view filename);
+  /// Rewrites the api Error of a non-2xx answer (upload: it names the storage host instead of the
+  /// Prolific API), or nullptr.
+  void (*adjust_api_error)(Error* error);
+};
+
+/// GET .../datasets/{id}/status, read by parse_status_body.
+extern const OperationRules dataset_status_rules;
+
 /// A successful read handed to onStatus while waiting.
 struct StatusReport {
   std::string status;     ///< dataset_status: "" when status_null
@@ -86,11 +113,12 @@ struct Action {
 /// Error: such a dataset never reaches READY on /status and is waited for through its import jobs.
 class StatusOperation {
  public:
-  /// Wraps an already built and checked `request` of `kind`. `subject` names what the call is
+  /// Wraps an already built and checked `request` of the kind `rules` names (a constant such as
+  /// dataset_status_rules; it must outlive the operation). `subject` names what the call is
   /// about in messages (e.g. `dataset "abc"`); `dataset_id` fills Error::dataset_id.
   /// `wait` is honoured for dataset_status and import_status only. `filename` (upload_url only)
   /// is the file the URL is for; it gives the content type when the answer has none.
-  static StatusOperation for_request(RequestKind kind, HttpRequest request, std::string dataset_id,
+  static StatusOperation for_request(const OperationRules& rules, HttpRequest request, std::string dataset_id,
                                      std::string subject, std::string token, int max_retries,
                                      std::optional<WaitOptions> wait, std::uint64_t seed,
                                      std::string filename = "");
@@ -126,7 +154,7 @@ class StatusOperation {
   double remaining_ms(double now_ms) const;
   double next_random();
 
-  RequestKind kind_ = RequestKind::dataset_status;
+  const OperationRules* rules_ = &dataset_status_rules;
   std::string dataset_id_;
   std::string subject_;
   std::string token_;

@@ -462,7 +462,10 @@ Error parse_error_response(int http_status, std::string_view body, std::optional
   return error;
 }
 
-std::string reason_phrase(int http_status) {
+namespace {
+
+// The reason phrases reason_phrase knows, as literals (one string is built, by the caller).
+const char* known_reason_phrase(int http_status) {
   switch (http_status) {
     case 300: return "Multiple Choices";
     case 301: return "Moved Permanently";
@@ -489,8 +492,15 @@ std::string reason_phrase(int http_status) {
     case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
     case 504: return "Gateway Timeout";
-    default: return "HTTP " + std::to_string(http_status);
+    default: return nullptr;
   }
+}
+
+}  // namespace
+
+std::string reason_phrase(int http_status) {
+  if (const char* phrase = known_reason_phrase(http_status)) return phrase;
+  return "HTTP " + std::to_string(http_status);
 }
 
 std::string quote_dataset_id(std::string_view dataset_id) {

@@ -352,14 +352,14 @@ std::string required_string(const val& object, const char* name) { return option
 
 std::string dataset_subject(const std::string& dataset_id) { return "dataset " + quote_dataset_id(dataset_id); }
 
-Result<StatusOperation> wrap(RequestKind kind, Result<HttpRequest> built, std::string dataset_id, std::string subject,
+Result<StatusOperation> wrap(const OperationRules& rules, Result<HttpRequest> built, std::string dataset_id, std::string subject,
                              const ClientOptions& options, const std::optional<WaitOptions>& wait, std::uint64_t seed,
                              std::string filename) {
   if (!built.ok()) return built.error();
   if (wait) {
     if (auto error = validate_wait_options(*wait)) return *error;
   }
-  return StatusOperation::for_request(kind, std::move(built.value()), std::move(dataset_id), std::move(subject),
+  return StatusOperation::for_request(rules, std::move(built.value()), std::move(dataset_id), std::move(subject),
                                       options.token.value_or(""), options.max_retries, wait, seed, std::move(filename));
 }
 
@@ -373,18 +373,10 @@ const OperationKind operation_kinds[] = {
        // The natively tested path (tests/native/operation_test.cpp).
        return StatusOperation::create(in.dataset_id(), in.options, in.wait, in.seed);
      }},
-    {"importStatus", true, true,
-     [](const OperationInput& in) {
-       std::string dataset_id = in.dataset_id();
-       std::string import_id = required_string(in.request, "importId");
-       std::string subject = "import " + quote_dataset_id(import_id) + " of " + dataset_subject(dataset_id);
-       return wrap(RequestKind::import_status, build_import_status_request(dataset_id, import_id, in.options),
-                   dataset_id, std::move(subject), in.options, in.wait, in.seed);
-     }},
     {"dataset", true, true,
      [](const OperationInput& in) {
        std::string dataset_id = in.dataset_id();
-       return wrap(RequestKind::dataset, build_dataset_request(dataset_id, in.options), dataset_id,
+       return wrap(dataset_rules, build_dataset_request(dataset_id, in.options), dataset_id,
                    dataset_subject(dataset_id), in.options, in.wait, in.seed);
      }},
 };
@@ -487,10 +479,11 @@ void add_operation_kinds(const OperationKind* kinds, std::size_t count) {
 val get_dataset_status(val request) { return start(request, "datasetStatus"); }
 
 /// Starts any request of the dataset lifecycle: `request.kind` is "datasetStatus", "dataset"
-/// (datasetId),
-/// "importStatus" (datasetId, importId; `wait` polls to a terminal import status),
-/// "createDataset" (name, workspaceId, schemaJson?), "uploadUrl" (datasetId, filename) or
-/// "upload" (uploadUrl, contentType?, body: Uint8Array of at most 256 MiB; no token is ever sent).
+/// (datasetId), and in the full module only (src/wasm/lifecycle_bindings.cpp; the status-only
+/// module answers "unknown request kind") "importStatus" (datasetId, importId; `wait` polls to a
+/// terminal import status), "createDataset" (name, workspaceId, schemaJson?), "uploadUrl"
+/// (datasetId, filename) or "upload" (uploadUrl, contentType?, body: Uint8Array of at most
+/// 256 MiB; no token is ever sent).
 /// Same promise and result as getDatasetStatus; results other than a dataset status come as JSON
 /// text in `json` (see src/core/lifecycle.hpp for the fields).
 val start_operation(val request) { return start(request, nullptr); }
@@ -545,14 +538,6 @@ val heap_stats() {
   return stats;
 }
 
-/// Replaces `token` by "[REDACTED]" in `text`, which may be JSON source or plain text: raw in any
-/// letter case, and with any of its characters as a JSON escape (see prolific::redact,
-/// TokenSpelling::json_source). For servers that forward API answers, such as the dev server, so
-/// they redact exactly as the library does.
-std::string redact_text(std::string text, std::string token) {
-  return redact(std::move(text), token, TokenSpelling::json_source);
-}
-
 EMSCRIPTEN_BINDINGS(prolific_dataset_status) {
   set_fetch_listener(on_fetch_result);
   emscripten::function("getDatasetStatus", &get_dataset_status);
@@ -560,7 +545,6 @@ EMSCRIPTEN_BINDINGS(prolific_dataset_status) {
   emscripten::function("readDatasetStatus", &read_dataset_status);
   emscripten::function("abortOperation", &abort_operation);
   emscripten::function("heapStats", &heap_stats);
-  emscripten::function("redact", &redact_text);
 }
 
 }  // namespace prolific::wasm

@@ -1,5 +1,5 @@
 // The kinds of operation startOperation can run, shared by the embind files: src/wasm/bindings.cpp
-// holds the reads every module has (dataset status, dataset, import job); the lifecycle calls
+// holds the reads every module has (dataset status, dataset); the lifecycle calls
 // (src/wasm/lifecycle_bindings.cpp, linked into the full module only) add theirs at start-up.
 #pragma once
 
@@ -44,7 +44,7 @@ std::string dataset_subject(const std::string& dataset_id);
 
 /// Wraps a request built by src/core into its operation, with the checks of
 /// StatusOperation::create: the request's own first, then the wait options.
-Result<StatusOperation> wrap(RequestKind kind, Result<HttpRequest> built, std::string dataset_id, std::string subject,
+Result<StatusOperation> wrap(const OperationRules& rules, Result<HttpRequest> built, std::string dataset_id, std::string subject,
                              const ClientOptions& options, const std::optional<WaitOptions>& wait, std::uint64_t seed,
                              std::string filename = "");
 

@@ -397,30 +397,31 @@ Built build_operation(unsigned selector, const std::string& dataset_id, const pr
                       const std::optional<prolific::WaitOptions>& wait, std::uint64_t seed) {
   using prolific::RequestKind;
   const std::string token = options.token.value_or("");
-  auto wrap = [&](RequestKind kind, prolific::Result<prolific::HttpRequest> request, std::string subject) {
+  auto wrap = [&](const prolific::OperationRules& rules, prolific::Result<prolific::HttpRequest> request,
+                  std::string subject) {
     FUZZ_CHECK(request.ok());
     std::string url = request.value().url;
-    return Built{kind, prolific::StatusOperation::for_request(kind, std::move(request.value()), dataset_id,
+    return Built{rules.kind, prolific::StatusOperation::for_request(rules, std::move(request.value()), dataset_id,
                                                               std::move(subject), token, options.max_retries, wait, seed),
                  url};
   };
   switch (selector & 7) {
     case 2:
-      return wrap(RequestKind::import_status, prolific::build_import_status_request(dataset_id, "imp-1", options),
+      return wrap(prolific::import_status_rules, prolific::build_import_status_request(dataset_id, "imp-1", options),
                   "import \"imp-1\" of dataset " + prolific::quote_dataset_id(dataset_id));
     case 3: {
       prolific::CreateDatasetInput input{"My dataset", "ws-1", std::string("{\"fields\":[]}")};
-      return wrap(RequestKind::create_dataset, prolific::build_create_dataset_request(input, options),
+      return wrap(prolific::create_dataset_rules, prolific::build_create_dataset_request(input, options),
                   "new dataset \"My dataset\"");
     }
     case 4:
-      return wrap(RequestKind::upload_url, prolific::build_upload_url_request(dataset_id, "data.csv", options),
+      return wrap(prolific::upload_url_rules, prolific::build_upload_url_request(dataset_id, "data.csv", options),
                   "upload URL of \"data.csv\" for dataset " + prolific::quote_dataset_id(dataset_id));
     case 6:
-      return wrap(RequestKind::dataset, prolific::build_dataset_request(dataset_id, options),
+      return wrap(prolific::dataset_rules, prolific::build_dataset_request(dataset_id, options),
                   "dataset " + prolific::quote_dataset_id(dataset_id));
     case 5:
-      return wrap(RequestKind::upload,
+      return wrap(prolific::upload_rules,
                   prolific::build_upload_request("https://bucket.s3.amazonaws.com/k.csv?X-Amz-Signature=ab", "text/csv",
                                                  options.timeout_ms),
                   "upload for dataset " + prolific::quote_dataset_id(dataset_id));

@@ -187,7 +187,7 @@ TEST(LifecycleOperation, WaitForImportEndsOnEveryTerminalStatus) {
     auto request = build_import_status_request("ds", "imp", options());
     WaitOptions wait;
     wait.interval_ms = 10;
-    StatusOperation operation = StatusOperation::for_request(RequestKind::import_status, request.value(), "ds",
+    StatusOperation operation = StatusOperation::for_request(import_status_rules, request.value(), "ds",
                                                              "import \"imp\"", "tok-1", 2, wait, 7);
     operation.start(0);
     Action next = operation.on_transport_result(response(200, R"({"status":"queued"})"), 1);
@@ -205,7 +205,7 @@ TEST(LifecycleOperation, WaitForImportEndsOnEveryTerminalStatus) {
 TEST(LifecycleOperation, NonIdempotentRequestsRetryOnlyWhenAsked) {
   auto request = build_create_dataset_request({"n", "w", std::nullopt}, options());
   auto make = [&] {
-    return StatusOperation::for_request(RequestKind::create_dataset, request.value(), "", "new dataset \"n\"", "tok-1",
+    return StatusOperation::for_request(create_dataset_rules, request.value(), "", "new dataset \"n\"", "tok-1",
                                         2, std::nullopt, 3);
   };
   for (int status : {500, 502, 503, 504, 408}) {
@@ -234,12 +234,12 @@ TEST(LifecycleOperation, NonIdempotentRequestsRetryOnlyWhenAsked) {
 TEST(LifecycleOperation, UploadReportsItsStatus) {
   auto request = build_upload_request("http://127.0.0.1:5000/u?sig=1", "", 0);
   StatusOperation operation =
-      StatusOperation::for_request(RequestKind::upload, request.value(), "ds", "upload", "", 0, std::nullopt, 1);
+      StatusOperation::for_request(upload_rules, request.value(), "ds", "upload", "", 0, std::nullopt, 1);
   operation.start(0);
   Action done = operation.on_transport_result(response(200, ""), 1);
   EXPECT_EQ(json::parse(done.json)["httpStatus"], 200);
   StatusOperation refused =
-      StatusOperation::for_request(RequestKind::upload, request.value(), "ds", "upload", "", 0, std::nullopt, 1);
+      StatusOperation::for_request(upload_rules, request.value(), "ds", "upload", "", 0, std::nullopt, 1);
   refused.start(0);
   Action error = refused.on_transport_result(response(403, "<Error><Code>AccessDenied</Code></Error>"), 1);
   ASSERT_TRUE(error.error.has_value());
@@ -388,7 +388,7 @@ TEST(CreateDataset, ASchemaOverTheLimitsSaysWhich) {
 TEST(LifecycleOperation, AStorageRefusalNamesTheStorageHost) {
   auto request = build_upload_request("http://127.0.0.1:5000/u?sig=1", "", 0);
   StatusOperation operation =
-      StatusOperation::for_request(RequestKind::upload, request.value(), "", "upload", "", 0, std::nullopt, 1);
+      StatusOperation::for_request(upload_rules, request.value(), "", "upload", "", 0, std::nullopt, 1);
   operation.start(0);
   Action done = operation.on_transport_result(response(403, "<Error/>"), 1);
   ASSERT_TRUE(done.error.has_value());
@@ -399,7 +399,7 @@ TEST(LifecycleOperation, AnUploadUrlWithoutContentTypeUsesTheFileNameOfTheReques
   const std::string body = R"({"upload_url":"https://s3.amazonaws.com/k?X-Amz-Signature=1","http_method":"PUT"})";
   auto request = build_upload_url_request("ds", "reviews.jsonl", options());
   ASSERT_TRUE(request.ok());
-  StatusOperation operation = StatusOperation::for_request(RequestKind::upload_url, request.value(), "ds", "upload URL",
+  StatusOperation operation = StatusOperation::for_request(upload_url_rules, request.value(), "ds", "upload URL",
                                                            "", 0, std::nullopt, 1, "reviews.jsonl");
   operation.start(0);
   Action done = operation.on_transport_result(response(201, body), 1);
@@ -410,11 +410,59 @@ TEST(LifecycleOperation, AnUploadUrlWithoutContentTypeUsesTheFileNameOfTheReques
   EXPECT_EQ(value["contentTypeSource"], "filename");
   // Without a file name to go by, the answer cannot be used: a clear error, not an upload with no type.
   StatusOperation unnamed =
-      StatusOperation::for_request(RequestKind::upload_url, request.value(), "ds", "upload URL", "", 0, std::nullopt, 1);
+      StatusOperation::for_request(upload_url_rules, request.value(), "ds", "upload URL", "", 0, std::nullopt, 1);
   unnamed.start(0);
   Action refused = unnamed.on_transport_result(response(201, body), 1);
   ASSERT_TRUE(refused.error.has_value());
   EXPECT_EQ(refused.error->kind, ErrorKind::invalid_response);
+}
+
+// Each kind's rules read its answers with that kind's parser, through the operation: a good answer
+// gives the parser's result, a broken one the parser's error with the subject added.
+TEST(LifecycleOperation, EachKindReadsItsAnswerWithItsOwnParser) {
+  struct Case {
+    const OperationRules* rules;
+    RequestKind kind;
+    std::string body;
+    std::string filename;
+    std::string status;  // the status the finish carries
+    std::string json;    // its JSON result (empty: none)
+  };
+  const std::string dataset = R"({"id":"d1","name":"n","imports":[{"import_id":"i1","status":"queued"}]})";
+  const std::string upload_url = R"({"upload_url":"https://s3.amazonaws.com/k?sig=1","http_method":"PUT"})";
+  const Case cases[] = {
+      {&dataset_status_rules, RequestKind::dataset_status, R"({"status":"PROCESSING"})", "", "PROCESSING", ""},
+      {&import_status_rules, RequestKind::import_status, R"({"status":"queued"})", "", "queued",
+       parse_import_status(200, R"({"status":"queued"})", "tok-1").value().json},
+      {&dataset_rules, RequestKind::dataset, dataset, "", "", parse_dataset(200, dataset, "tok-1").value()},
+      {&create_dataset_rules, RequestKind::create_dataset, R"({"id":"d2","name":"n"})", "", "",
+       parse_created_dataset(201, R"({"id":"d2","name":"n"})", "tok-1").value()},
+      {&upload_url_rules, RequestKind::upload_url, upload_url, "a.csv", "",
+       parse_upload_url(201, upload_url, "tok-1", "a.csv").value()},
+      {&upload_rules, RequestKind::upload, "ignored", "", "", R"({"httpStatus":201})"},
+  };
+  for (const Case& test : cases) {
+    EXPECT_EQ(test.rules->kind, test.kind);
+    auto request = build_status_request("ds", options());
+    StatusOperation operation = StatusOperation::for_request(*test.rules, request.value(), "ds", "the subject",
+                                                             "tok-1", 0, std::nullopt, 1, test.filename);
+    operation.start(0);
+    Action done = operation.on_transport_result(response(201, test.body), 1);
+    ASSERT_EQ(done.type, Action::Type::finish);
+    ASSERT_FALSE(done.error.has_value()) << done.error->message;
+    EXPECT_EQ(done.status, test.status);
+    EXPECT_EQ(done.json, test.json);
+    if (test.rules == &upload_rules) continue;  // an upload's answer has no body to read
+    StatusOperation broken = StatusOperation::for_request(*test.rules, request.value(), "ds", "the subject", "tok-1",
+                                                          0, std::nullopt, 1, test.filename);
+    broken.start(0);
+    Action refused = broken.on_transport_result(response(200, "[]"), 1);
+    ASSERT_TRUE(refused.error.has_value());
+    EXPECT_EQ(refused.error->kind, ErrorKind::invalid_response);
+    EXPECT_EQ(refused.error->dataset_id, "ds");
+    const std::string end = " (the subject)";
+    EXPECT_EQ(refused.error->message.substr(refused.error->message.size() - end.size()), end) << refused.error->message;
+  }
 }
 
 TEST(ErrorKinds, NoStatusHasItsOwnName) { EXPECT_STREQ(error_kind_name(ErrorKind::no_status), "no_status"); }

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "lifecycle.hpp"
 #include "operation.hpp"
 #include "retry.hpp"
 
@@ -318,9 +319,9 @@ TEST(RetryFloor, LifecycleCallsGetItToo) {
   ClientOptions options = proxy_options(3);
   auto request = build_status_request("ds-1", options);
   ASSERT_TRUE(request.ok());
-  for (RequestKind kind : {RequestKind::create_dataset, RequestKind::upload_url, RequestKind::dataset}) {
+  for (const OperationRules* rules : {&create_dataset_rules, &upload_url_rules, &dataset_rules}) {
     StatusOperation operation =
-        StatusOperation::for_request(kind, request.value(), "ds-1", "dataset \"ds-1\"", "tok", 3, std::nullopt, 7);
+        StatusOperation::for_request(*rules, request.value(), "ds-1", "dataset \"ds-1\"", "tok", 3, std::nullopt, 7);
     std::vector<double> delays = always_throttled(operation, "Retry-After: 0\r\n", 1e9);
     ASSERT_EQ(delays.size(), 3u);
     for (std::size_t i = 0; i < delays.size(); ++i) {
